@@ -1,0 +1,15 @@
+package dev.seqwatch.common;
+
+import java.time.Instant;
+
+/**
+ * An analyst's verdict on a user. Labels are append-only: a user's current label is the latest one,
+ * and {@code supersedes} names the row it replaced (0 for the first).
+ */
+public record Label(long id, String userId, boolean fraud, String fraudType, String note, String analyst,
+                    Instant createdAt, long supersedes) {
+
+    /** Fraud types the workbench offers on keys 1-6; any other text is accepted too. */
+    public static final java.util.List<String> FRAUD_TYPES = java.util.List.of(
+            "click_farming", "order_brushing", "account_takeover", "scripted_bot", "coupon_abuse", "other");
+}

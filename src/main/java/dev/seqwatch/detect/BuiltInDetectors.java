@@ -1,0 +1,12 @@
+package dev.seqwatch.detect;
+
+/** The single place where built-in detectors are registered (one line each). */
+final class BuiltInDetectors {
+    private BuiltInDetectors() {
+    }
+
+    static void registerAll(DetectorRegistry r) {
+        // detectors register here, e.g.
+        // r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
+    }
+}

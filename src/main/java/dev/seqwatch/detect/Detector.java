@@ -1,0 +1,27 @@
+package dev.seqwatch.detect;
+
+import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.sequence.SequenceSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An anomaly detector over user sequences. No JavaFX, no H2 inside: it sees only sequences and
+ * labels, so the same model file scores in the workbench, on the command line or in a batch job.
+ * Each implementation also offers {@code static X load(Path)}; {@link DetectorRegistry} finds it.
+ */
+public interface Detector {
+
+    /** Short stable name used on the command line and in model files, e.g. "lstm", "markov". */
+    String name();
+
+    /** Learns from {@code train}. Cancellable through {@code p}: throws CancelledException. */
+    FitReport fit(SequenceSet train, FitOptions options, ProgressListener p);
+
+    /** Scores every user and, where the method allows, every step. Higher means more anomalous. */
+    Scores score(SequenceSet sequences, ProgressListener p);
+
+    /** Writes a self-contained model file (see {@link ModelFile}). */
+    void save(Path file) throws IOException;
+}

@@ -1,0 +1,61 @@
+package dev.seqwatch.detect;
+
+import dev.seqwatch.common.UserFacingException;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Every detector Seqwatch offers: how to make a fresh one and how to load a saved one. */
+public final class DetectorRegistry {
+
+    /** How to create an untrained detector and how to load one from a {@link ModelFile}. */
+    public record Entry(String name, String description, Supplier<Detector> create, Function<ModelFile, Detector> load) {
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    public DetectorRegistry register(Entry e) {
+        entries.put(e.name(), e);
+        return this;
+    }
+
+    /** The registry with all built-in detectors. */
+    public static DetectorRegistry standard() {
+        DetectorRegistry r = new DetectorRegistry();
+        BuiltInDetectors.registerAll(r);
+        return r;
+    }
+
+    public List<String> names() {
+        return List.copyOf(entries.keySet());
+    }
+
+    public List<Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    public Detector create(String name) {
+        return entry(name).create().get();
+    }
+
+    public Detector load(Path file) {
+        ModelFile m = ModelFile.read(file);
+        Entry e = entries.get(m.detector());
+        if (e == null) {
+            throw new UserFacingException(file + ": model of unknown detector '" + m.detector() + "'");
+        }
+        return e.load().apply(m);
+    }
+
+    private Entry entry(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new UserFacingException("unknown detector '" + name + "'; choose one of " + String.join(", ", entries.keySet()));
+        }
+        return e;
+    }
+}

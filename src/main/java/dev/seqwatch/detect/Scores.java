@@ -1,0 +1,75 @@
+package dev.seqwatch.detect;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A detector's output for a set of users: per-user scores, optional per-step scores and explanations. */
+public final class Scores {
+    private final String detector;
+    private final List<String> tokenNames;
+    private final int topK;
+    private final List<UserScores> users;
+    private final Map<String, UserScores> byUser;
+
+    public Scores(String detector, List<String> tokenNames, int topK, List<UserScores> users) {
+        this.detector = detector;
+        this.tokenNames = List.copyOf(tokenNames);
+        this.topK = topK;
+        this.users = List.copyOf(users);
+        this.byUser = new HashMap<>(users.size() * 2);
+        for (UserScores u : users) {
+            byUser.put(u.userId(), u);
+        }
+    }
+
+    public String detector() {
+        return detector;
+    }
+
+    /** Names of the tokens that {@link UserScores#expected()} codes refer to, e.g. "cart|gap<1m". */
+    public List<String> tokenNames() {
+        return tokenNames;
+    }
+
+    public int topK() {
+        return topK;
+    }
+
+    public List<UserScores> users() {
+        return users;
+    }
+
+    public UserScores user(String userId) {
+        return byUser.get(userId);
+    }
+
+    /** Users from most to least anomalous (ties by user id, so ranks are stable). */
+    public List<UserScores> ranked() {
+        List<UserScores> r = new ArrayList<>(users);
+        r.sort(Comparator.comparingDouble(UserScores::score).reversed().thenComparing(UserScores::userId));
+        return Collections.unmodifiableList(r);
+    }
+
+    /** Human-readable expectation for a step, e.g. "view, cart"; empty when there is none. */
+    public String expectedText(UserScores u, int step) {
+        if (u.expected() == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < topK; r++) {
+            int code = u.expectedAt(step, r, topK);
+            if (code < 0) {
+                break;
+            }
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(tokenNames.get(code));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.seqwatch.store;
+
+import dev.seqwatch.common.UserFacingException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcDataSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One workspace = one embedded H2 file ({@code NAME.mv.db}). Opening it migrates the schema with
+ * Flyway, refuses files of other programs, and removes any import that a crash left unfinished.
+ * All writes run on one writer thread ({@link #write}); reads use their own connections.
+ * H2's file lock keeps a second process out; it is told so in one line.
+ */
+public final class Workspace implements AutoCloseable {
+    public static final String SUFFIX = ".mv.db";
+
+    private final Path file;
+    private final JdbcDataSource dataSource;
+    private final Connection keepAlive;
+    private final ExecutorService writer;
+    private volatile Thread writerThread;
+
+    private Workspace(Path file, JdbcDataSource ds, Connection keepAlive) {
+        this.file = file;
+        this.dataSource = ds;
+        this.keepAlive = keepAlive;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seqwatch-db-writer");
+            t.setDaemon(true);
+            writerThread = t;
+            return t;
+        });
+    }
+
+    /** Opens or creates the workspace at {@code path} ("x", "x.mv.db" both mean file x.mv.db). */
+    public static Workspace open(Path path) {
+        Path base = basePath(path);
+        Path file = Path.of(base + SUFFIX);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UserFacingException(file + " is not a workspace file");
+        }
+        try {
+            Path dir = base.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new UserFacingException("cannot create the folder for workspace " + file + ": " + e.getMessage(), e);
+        }
+        JdbcDataSource ds = new JdbcDataSource();
+        // DB_CLOSE_DELAY=-1 keeps it open while we hold connections; we close explicitly.
+        ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000");
+        ds.setUser("seqwatch");
+        ds.setPassword("");
+        Connection keep;
+        try {
+            keep = ds.getConnection();
+        } catch (SQLException e) {
+            throw translateOpenError(file, e);
+        }
+        try {
+            refuseForeignDatabase(keep, file);
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            Workspace ws = new Workspace(file, ds, keep);
+            ws.write(c -> {
+                new ImportDao().removeUnfinished(c);
+                return null;
+            });
+            return ws;
+        } catch (RuntimeException | SQLException e) {
+            closeQuietly(keep, true);
+            if (e instanceof UserFacingException u) {
+                throw u;
+            }
+            if (e instanceof FlywayException) {
+                throw new UserFacingException(file + ": cannot prepare the workspace schema: " + e.getMessage(), e);
+            }
+            throw new UserFacingException(file + ": cannot open workspace: " + e.getMessage(), e);
+        }
+    }
+
+    static Path basePath(Path path) {
+        String s = path.toString();
+        if (s.endsWith(SUFFIX)) {
+            s = s.substring(0, s.length() - SUFFIX.length());
+        }
+        return Path.of(s);
+    }
+
+    private static UserFacingException translateOpenError(Path file, SQLException e) {
+        int code = e.getErrorCode();
+        if (code == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new UserFacingException("workspace already open by another Seqwatch: " + file, e);
+        }
+        if (code == ErrorCode.FILE_CORRUPTED_1 || code == ErrorCode.FILE_VERSION_ERROR_1
+                || code == ErrorCode.WRONG_USER_OR_PASSWORD || code == ErrorCode.GENERAL_ERROR_1) {
+            return new UserFacingException(file + " is not a Seqwatch workspace (or it is damaged): "
+                    + firstLine(e.getMessage()), e);
+        }
+        return new UserFacingException("cannot open workspace " + file + ": " + firstLine(e.getMessage()), e);
+    }
+
+    private static void refuseForeignDatabase(Connection c, Path file) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'")) {
+            boolean any = false;
+            boolean ours = false;
+            while (rs.next()) {
+                any = true;
+                String t = rs.getString(1);
+                ours |= t.equalsIgnoreCase("workspace_meta");
+            }
+            if (any && !ours) {
+                throw new UserFacingException(file + " is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Runs {@code work} on the writer thread in one transaction and waits for it. */
+    public <T> T write(SqlWork<T> work) {
+        if (Thread.currentThread() == writerThread) {
+            return inTransaction(work);
+        }
+        Future<T> f = writer.submit(() -> inTransaction(work));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserFacingException("interrupted while writing to the workspace", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Throwable t) {
+                c.rollback();
+                throw t;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("workspace write failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Runs read-only {@code work} on the caller's thread with a connection of its own. */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("workspace read failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** A fresh connection for long streaming work owned by the caller (e.g. a bulk import on the writer thread). */
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(keepAlive, true);
+    }
+
+    private static void closeQuietly(Connection c, boolean shutdown) {
+        try {
+            if (shutdown) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN");
+                }
+            }
+            c.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}
