@@ -1,0 +1,19 @@
+package dev.seqwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code seqwatch bench <what>}: throughput figures (DESIGN.md section 7). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure throughput (medians of several runs).",
+        subcommands = {
+        })
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
