@@ -12,10 +12,14 @@ public record GeneratorConfig(int users, double fraudRate, long seed, Instant st
 
     public static final Instant DEFAULT_START = Instant.parse("2026-03-01T00:00:00Z");
     public static final int DEFAULT_DAYS = 30;
+    public static final int MAX_USERS = 50_000_000;
 
     public GeneratorConfig {
         if (users < 1) {
             throw new UserFacingException("--users must be at least 1, got " + users);
+        }
+        if (users > MAX_USERS) {
+            throw new UserFacingException("--users must be at most " + MAX_USERS + ", got " + users);
         }
         if (!(fraudRate >= 0 && fraudRate <= 1)) {
             throw new UserFacingException("--fraud-rate must be between 0 and 1, got " + fraudRate);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,8 +166,10 @@ public final class SessionGenerator {
         try {
             Files.createDirectories(dir);
         } catch (FileSystemException e) {
-            throw new UserFacingException("cannot create output folder " + dir + ": "
-                    + (e instanceof AccessDeniedException ? "permission denied" : e.getMessage()), e);
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
+                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new UserFacingException("cannot create output folder " + dir + ": " + reason, e);
         } catch (IOException e) {
             throw new UserFacingException("cannot create output folder " + dir + ": " + e.getMessage(), e);
         }

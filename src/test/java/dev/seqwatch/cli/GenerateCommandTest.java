@@ -60,6 +60,23 @@ class GenerateCommandTest {
     }
 
     @Test
+    void outputThatIsAFileIsRefused() throws IOException {
+        Path file = Files.writeString(tmp.resolve("events"), "x");
+        assertThat(run("generate", "--out", file.toString(), "--users", "10")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("seqwatch: cannot create output folder " + file
+                + ": a file of that name is in the way" + System.lineSeparator());
+    }
+
+    @Test
+    void tooManyUsersAndBadStartAreRefused() {
+        assertThat(run("generate", "--out", tmp.toString(), "--users", "60000000")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("seqwatch: --users must be at most 50000000, got 60000000");
+        err.getBuffer().setLength(0);
+        assertThat(run("generate", "--out", tmp.toString(), "--start", "2026-13-01")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("seqwatch: --start must be a date like 2026-03-01, got '2026-13-01'");
+    }
+
+    @Test
     void missingOutIsAUsageError() {
         assertThat(run("generate", "--users", "10")).isNotZero();
         assertThat(err.toString()).contains("--out");
