@@ -30,8 +30,8 @@ final class ClickFarming extends FraudPattern {
         int campaignFrom = ring.nextInt(Math.max(1, days - 5));
         int campaignTo = campaignFrom + Rand.between(ring, 3, 12);
 
-        int bursts = 2 + (int) (intensity * 12) + r.nextInt(2);
-        int burstLen = 12 + (int) (intensity * 140);
+        int bursts = 1 + (int) (intensity * 13) + r.nextInt(2);
+        int burstLen = 8 + (int) (intensity * 140);
         double gap = 2 + (1 - intensity) * 7 * Rand.logNormal(r, 1, 0.2);
         double focus = 0.65 + 0.33 * intensity;
         int normal = intensity < SUBTLE_BELOW ? Rand.between(r, 2, 6) : Rand.between(r, 0, 2);

@@ -25,6 +25,7 @@ final class NormalShopper {
         c.speed = Rand.logNormal(r, 1.0, 0.3);
         c.viewDwell = Rand.logNormal(r, 18, 0.35);
         c.endBias = Rand.logNormal(r, 1.0, 0.35);
+        c.dealHunter = Rand.chance(r, 0.06);
         c.hourShift = Rand.chance(r, 0.06) ? Rand.between(r, 3, 6) : Rand.between(r, -2, 2);
         int days = (int) (c.horizon / 86_400);
         if (Rand.chance(r, 0.55)) {
@@ -76,6 +77,13 @@ final class NormalShopper {
             }
         }
         int cat = c.preferredCategory();
+        if (Rand.chance(r, c.dealHunter ? 0.35 : 0.03)) {
+            int claims = 1 + (c.dealHunter ? r.nextInt(3) : 0);
+            for (int k = 0; k < claims; k++) {
+                c.emit(Action.COUPON, -1, Rand.chance(r, 0.5) ? cat : -1, -1);
+                c.pause(6, 0.5);
+            }
+        }
         if (Rand.chance(r, 0.35)) {
             c.emit(Action.SEARCH, -1, cat, -1);
             c.pause(6, 0.6);
@@ -137,7 +145,7 @@ final class NormalShopper {
                     if (u < (last == Action.CART ? 0.13 : 0.25)) {
                         return;                              // abandoned cart
                     } else if (u < 0.38 && inCart > 0) {
-                        boolean coupon = Rand.chance(r, 0.07);
+                        boolean coupon = Rand.chance(r, c.dealHunter ? 0.45 : 0.07);
                         if (coupon) {
                             c.emit(Action.COUPON, -1, cat, -1);
                             c.pause(8, 0.5);
@@ -156,7 +164,7 @@ final class NormalShopper {
                         item = shop.item(cat, r);
                         c.emit(Action.VIEW, item, cat, -1);
                         last = Action.VIEW;
-                    } else if (u < 0.43 && inCart > 0) {
+                    } else if (u < (c.dealHunter ? 0.50 : 0.45) && inCart > 0) {
                         int k = r.nextInt(inCart);
                         int removed = cart[k];
                         cart[k] = cart[--inCart];

@@ -31,7 +31,7 @@ final class ScriptedBot extends FraudPattern {
         int stride = Rand.chance(r, 0.7) ? 1 : Rand.between(r, 2, 4);
         boolean viaSearch = Rand.chance(r, 0.5);
         int sessions = 1 + (int) (intensity * 7) + r.nextInt(2);
-        int length = 40 + (int) (intensity * 420);
+        int length = 15 + (int) (intensity * 440);
         int perCategory = Rand.between(r, 20, 120);
         int normal = intensity < SUBTLE_BELOW ? Rand.between(r, 1, 4) : 0;
         int days = (int) (c.horizon / 86_400);

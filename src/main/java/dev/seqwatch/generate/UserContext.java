@@ -30,6 +30,7 @@ final class UserContext {
     double viewDwell;      // median seconds on an item page
     double endBias;        // multiplies the chance to end a session
     int hourShift;
+    boolean dealHunter;    // claims coupons and churns the cart more than most
     int activeFromDay;
     int activeToDay;
     boolean[] visitedCategory;
