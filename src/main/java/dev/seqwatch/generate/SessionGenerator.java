@@ -82,7 +82,7 @@ public final class SessionGenerator {
                     Math.max(1 << 16, 64L * n)));
             EventCsvWriter direct = null;
             for (int u = 0; u < n; u++) {
-                if ((u & 1023) == 0) {
+                if ((u & 255) == 0) {
                     progress.checkCancelled();
                     progress.progress(0.7 * u / n, "generated " + u + " of " + n + " users");
                 }
@@ -104,6 +104,7 @@ public final class SessionGenerator {
                     buffer.clear();
                 }
             }
+            progress.checkCancelled();
             progress.progress(0.7, "writing " + EVENTS);
             try (OutputStream os = Files.newOutputStream(eventsTmp);
                  EventCsvWriter w = new EventCsvWriter(os, config.start(), n)) {
@@ -290,7 +291,7 @@ public final class SessionGenerator {
                 SortedRun r = runs.get(best);
                 w.row(r.user, r.second, r.action, r.item, r.category, r.cents);
                 live[best] = r.next();
-                if ((++rows & 0xFFFFF) == 0) {
+                if ((++rows & 0xFFFF) == 0) {
                     progress.checkCancelled();
                     progress.progress(-1, "merged " + rows + " events");
                 }

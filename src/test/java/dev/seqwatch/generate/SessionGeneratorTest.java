@@ -1,5 +1,6 @@
 package dev.seqwatch.generate;
 
+import dev.seqwatch.common.CancelledException;
 import dev.seqwatch.common.Label;
 import dev.seqwatch.common.ProgressListener;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SessionGeneratorTest {
     private static final int USERS = 1500;
@@ -108,6 +110,29 @@ class SessionGeneratorTest {
         try (var files = Files.list(spilled)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(SessionGenerator.EVENTS, SessionGenerator.TRUTH, SessionGenerator.LABELS);
+        }
+    }
+
+    @Test
+    void cancellingLeavesNoFilesBehind() throws IOException {
+        Path cancelled = tmp.resolve("cancelled");
+        ProgressListener cancelAfterSomeUsers = new ProgressListener() {
+            int calls;
+
+            @Override
+            public void progress(double fraction, String message) {
+                calls++;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return calls >= 2;
+            }
+        };
+        assertThatThrownBy(() -> new SessionGenerator(GeneratorConfig.of(USERS, RATE, 7), 3_000)
+                .generate(cancelled, cancelAfterSomeUsers)).isInstanceOf(CancelledException.class);
+        try (var files = Files.list(cancelled)) {
+            assertThat(files).isEmpty();
         }
     }
 
