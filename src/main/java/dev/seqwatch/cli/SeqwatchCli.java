@@ -14,6 +14,7 @@ import java.util.Set;
         subcommands = {
                 ImportCommand.class,
                 LabelsCommand.class,
+                GenerateCommand.class,
                 BenchCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
