@@ -61,7 +61,7 @@ public final class Workspace implements AutoCloseable {
         }
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1 keeps it open while we hold connections; we close explicitly.
-        ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000");
+        ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000" + System.getProperty("seqwatch.h2.options", ""));
         ds.setUser("seqwatch");
         ds.setPassword("");
         Connection keep;
