@@ -16,6 +16,7 @@ import java.util.Set;
                 TrainCommand.class,
                 ScoreCommand.class,
                 EvaluateCommand.class,
+                CompareCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 
