@@ -1,5 +1,6 @@
 package dev.seqwatch.detect;
 
+import dev.seqwatch.detect.autoencoder.AutoencoderDetector;
 import dev.seqwatch.detect.iforest.IsolationForestDetector;
 import dev.seqwatch.detect.lof.LofDetector;
 import dev.seqwatch.detect.markov.MarkovDetector;
@@ -15,5 +16,6 @@ final class BuiltInDetectors {
         r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));
         r.register(new DetectorRegistry.Entry("iforest", "Isolation Forest on per-user feature vectors", IsolationForestDetector::new, IsolationForestDetector::load));
         r.register(new DetectorRegistry.Entry("lof", "Local Outlier Factor on per-user feature vectors", LofDetector::new, LofDetector::load));
+        r.register(new DetectorRegistry.Entry("autoencoder", "DL4J autoencoder on per-user feature vectors", AutoencoderDetector::new, AutoencoderDetector::load));
     }
 }

@@ -45,6 +45,11 @@ public abstract class VectorDetector implements Detector {
         return null;
     }
 
+    /** Training loss per epoch, for detectors that train in epochs. */
+    protected List<Double> lossPerEpoch() {
+        return List.of();
+    }
+
     protected abstract void writeParams(ObjectNode params);
 
     protected abstract void writeEntries(Map<String, byte[]> entries);
@@ -70,7 +75,7 @@ public abstract class VectorDetector implements Detector {
         tr.put("events", train.totalEvents());
         tr.put("features", features.dimension());
         this.training = tr;
-        return new FitReport(name(), train.size(), train.totalEvents(), System.currentTimeMillis() - t0, List.of(), Map.copyOf(tr));
+        return new FitReport(name(), train.size(), train.totalEvents(), System.currentTimeMillis() - t0, lossPerEpoch(), Map.copyOf(tr));
     }
 
     protected double[][] scaled(double[][] x) {
