@@ -34,7 +34,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "labels file user_id,label[,fraud_type[,note]] (default: the workspace's labels)")
     Path labelsFile;
 
-    @Option(names = "--detectors", split = ",", description = "detectors to compare (default: all registered)")
+    @Option(names = "--detectors", split = ",", description = "detectors to compare (default: all registered but the trainable ensemble)")
     List<String> detectors;
 
     @Option(names = "--mode", defaultValue = "both", description = "unsupervised, labels or both (default)")
@@ -57,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         DetectorRegistry registry = DetectorRegistry.standard();
-        List<String> names = detectors == null || detectors.isEmpty() ? registry.names() : detectors;
+        List<String> names = detectors == null || detectors.isEmpty() ? DetectorComparison.defaultDetectors(registry) : detectors;
         List<String> modes = switch (mode) {
             case "both" -> List.of(DetectorComparison.UNSUPERVISED, DetectorComparison.LABELS);
             case "unsupervised" -> List.of(DetectorComparison.UNSUPERVISED);

@@ -1,6 +1,7 @@
 package dev.seqwatch.detect;
 
 import dev.seqwatch.detect.autoencoder.AutoencoderDetector;
+import dev.seqwatch.detect.ensemble.EnsembleDetector;
 import dev.seqwatch.detect.iforest.IsolationForestDetector;
 import dev.seqwatch.detect.lof.LofDetector;
 import dev.seqwatch.detect.markov.MarkovDetector;
@@ -17,5 +18,6 @@ final class BuiltInDetectors {
         r.register(new DetectorRegistry.Entry("iforest", "Isolation Forest on per-user feature vectors", IsolationForestDetector::new, IsolationForestDetector::load));
         r.register(new DetectorRegistry.Entry("lof", "Local Outlier Factor on per-user feature vectors", LofDetector::new, LofDetector::load));
         r.register(new DetectorRegistry.Entry("autoencoder", "DL4J autoencoder on per-user feature vectors", AutoencoderDetector::new, AutoencoderDetector::load));
+        r.register(new DetectorRegistry.Entry("ensemble", "trainable ensemble of other detectors (stacked with labels, else rank average)", EnsembleDetector::new, EnsembleDetector::load));
     }
 }

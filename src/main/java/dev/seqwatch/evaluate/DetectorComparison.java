@@ -64,6 +64,11 @@ public final class DetectorComparison {
     public record Report(int nUsers, int nLabelled, int nFraud, List<Row> rows, List<Gain> gains) {
     }
 
+    /** Every registered detector except the trainable ensemble (the comparison builds its own ensembles). */
+    public static List<String> defaultDetectors(DetectorRegistry registry) {
+        return registry.names().stream().filter(n -> !n.equals("ensemble")).toList();
+    }
+
     public Report run(SequenceSet all, LabelSet labels, Options o, ProgressListener p) {
         if (labels.fraudUsers().isEmpty()) {
             throw new UserFacingException("the labels name no fraud user: nothing to compare on");
