@@ -31,7 +31,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, description = "workspace file")
     Path db;
 
-    @Option(names = "--labels", description = "labels file user_id,label[,fraud_type[,note]] (default: the workspace's labels)")
+    @Option(names = "--labels", description = "answer key user_id,label[,fraud_type[,note]] to evaluate on (default: the workspace's labels). "
+            + "The 'labels' round learns from the workspace's labels when it has fraud labels, else from this file (stacking then uses cross-validation)")
     Path labelsFile;
 
     @Option(names = "--detectors", split = ",", description = "detectors to compare (default: all registered but the trainable ensemble)")
@@ -68,9 +69,13 @@ public final class CompareCommand implements Callable<Integer> {
         DetectorComparison.Report report;
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
             SequenceSet all = ws.read(c -> new EventDao().loadAll(c, p));
-            LabelSet labels = fileLabels != null ? fileLabels : ws.read(new LabelDao()::current);
-            err.println("comparing " + String.join(", ", names) + " on " + all.size() + " users");
-            report = new DetectorComparison(registry).run(all, labels,
+            LabelSet stored = ws.read(new LabelDao()::current);
+            LabelSet labels = fileLabels != null ? fileLabels : stored;
+            LabelSet training = stored.fraudUsers().isEmpty() ? labels : stored;
+            err.println("comparing " + String.join(", ", names) + " on " + all.size() + " users; evaluating on "
+                    + (fileLabels != null ? labelsFile : "the workspace's labels") + " (" + labels.size() + " users); the labels round learns from "
+                    + (training == stored ? "the workspace's labels (" + stored.size() + " users)" : "the same labels"));
+            report = new DetectorComparison(registry).run(all, labels, training,
                     new DetectorComparison.Options(names, modes, epochs, seed, Map.of(), 5), p);
         }
         if (json) {

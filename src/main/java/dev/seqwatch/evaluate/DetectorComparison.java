@@ -27,6 +27,11 @@ import java.util.Map;
  *     the labels with k-fold cross-validation so no user is scored by a model that saw its label.</li>
  * </ul>
  * Each round adds the rank-average ensemble of its detectors (and, with labels, the stacked one).
+ * Two label sets: the <em>evaluation</em> labels (the answer key every row is scored against) and
+ * the <em>training</em> labels the "labels" round may learn from (e.g. the analysts' labels of the
+ * workspace while the evaluation uses a fuller answer key; they may be the same set). Users labelled
+ * in the training labels are scored by the stacked model out of fold; the others by a model fitted
+ * on all training labels.
  * A detector that fails is reported with its error; the others go on. Cancellation throws.
  */
 public final class DetectorComparison {
@@ -70,6 +75,14 @@ public final class DetectorComparison {
     }
 
     public Report run(SequenceSet all, LabelSet labels, Options o, ProgressListener p) {
+        return run(all, labels, labels, o, p);
+    }
+
+    /** @param trainingLabels what the "labels" round may learn from; {@code labels} is the answer key */
+    public Report run(SequenceSet all, LabelSet labels, LabelSet trainingLabels, Options o, ProgressListener p) {
+        if (o.modes().contains(LABELS) && trainingLabels.fraudUsers().isEmpty()) {
+            throw new UserFacingException("the training labels name no fraud user: the 'labels' round has nothing to learn from");
+        }
         if (labels.fraudUsers().isEmpty()) {
             throw new UserFacingException("the labels name no fraud user: nothing to compare on");
         }
@@ -85,8 +98,8 @@ public final class DetectorComparison {
         int done = 0;
         for (String mode : o.modes()) {
             boolean useLabels = mode.equals(LABELS);
-            SequenceSet train = useLabels ? all.without(labels.fraudUsers()) : all;
-            FitOptions fo = new FitOptions(o.epochs(), o.seed(), useLabels, useLabels ? labels : LabelSet.empty(), Map.of());
+            SequenceSet train = useLabels ? all.without(trainingLabels.fraudUsers()) : all;
+            FitOptions fo = new FitOptions(o.epochs(), o.seed(), useLabels, useLabels ? trainingLabels : LabelSet.empty(), Map.of());
             List<String> okNames = new ArrayList<>();
             List<double[]> okScores = new ArrayList<>();
             List<Row> single = new ArrayList<>();
@@ -126,7 +139,7 @@ public final class DetectorComparison {
                 rows.add(avg);
                 gains.add(gain(mode, avg, single));
                 if (useLabels) {
-                    Row st = ensembleRow(STACKED, mode, all, labels, stacked(all, labels, sc, o));
+                    Row st = ensembleRow(STACKED, mode, all, labels, stacked(all, trainingLabels, sc, o));
                     rows.add(st);
                     gains.add(gain(mode, st, single));
                 }

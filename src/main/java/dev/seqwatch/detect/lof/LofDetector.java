@@ -15,17 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
- * LOF on per-user feature vectors ({@link LocalOutlierFactor}); parameters {@code k} (default 20)
+ * LOF on per-user feature vectors ({@link LocalOutlierFactor}); parameters {@code k} (default 200)
  * and {@code reference} (default 5000): the model keeps a random sample of at most that many
  * training users as its reference set (their scaled vectors are in the model file, together with
  * 64-bit hashes of their ids so that scoring a reference user leaves it out of its own neighbours,
  * as scikit-learn does for training points). Scoring costs O(users x reference x features).
+ * Why k = 200 and not the textbook 20: fraud comes in rings of near-identical users, and a ring
+ * larger than k is a dense cluster of its own, so its members look perfectly normal to LOF. On a
+ * generated 20k-user session (rings of up to 200) ROC-AUC was 0.53 at k = 20, 0.79 at 50, 0.92 at 100
+ * and 0.94 at 200.
  */
 public final class LofDetector extends VectorDetector {
     public static final String NAME = "lof";
     private static final String ENTRY = "lof.bin";
 
-    private int k = 20;
+    private int k = 200;
     private int reference = 5000;
     private LocalOutlierFactor lof;
     private long[] refHashes;

@@ -42,11 +42,13 @@ import java.util.Map;
  *
  * <p>Step score = {@code -log p(action | previous)} in nats, for every event; the top-k expected
  * tokens are the k most likely next actions of the previous state. User score
- * ({@code aggregate}, default {@code topmean}): the mean of the highest 20% of the user's
+ * ({@code aggregate}, default {@code topmean}): the mean of the highest 5% ({@code top_fraction}) of the user's
  * surprises (step scores plus the END surprise of every session), at least 3 of them (all if
  * fewer). It ignores the many ordinary steps of long histories, so one short burst of odd
  * transitions stands out, yet one odd click alone does not make a user the top alarm.
- * {@code mean} (length-normalised log-likelihood) and {@code max} are the alternatives.
+ * {@code mean} (length-normalised log-likelihood) and {@code max} are the alternatives. Chosen by
+ * measurement on a generated 20k-user session (ROC-AUC / PR-AUC against its answer key):
+ * top 5% 0.707 / 0.336, top 20% 0.554 / 0.265, max 0.726 / 0.137, mean 0.515 / 0.087.
  */
 public final class MarkovDetector implements Detector {
     public static final String NAME = "markov";
@@ -55,7 +57,7 @@ public final class MarkovDetector implements Detector {
     private double alpha = 0.1;
     private long sessionGapMillis = 30 * 60_000L;
     private String aggregate = "topmean";
-    private double topFraction = 0.2;
+    private double topFraction = 0.05;
     private int topK = 3;
 
     // trained state
