@@ -32,7 +32,8 @@ public final class LabelFile {
         Map<String, Label> byUser = new LinkedHashMap<>();
         Instant now = Instant.now();
         long id = 0;
-        try (CsvReader<CsvRecord> r = CsvReader.builder().fieldSeparator(sep).skipEmptyLines(true).ofCsvRecord(file)) {
+        try (CsvReader<CsvRecord> r = CsvReader.builder().fieldSeparator(sep).skipEmptyLines(true)
+                .allowExtraFields(true).allowMissingFields(true).detectBomHeader(true).ofCsvRecord(file)) {
             boolean first = true;
             for (CsvRecord rec : r) {
                 long line = rec.getStartingLineNumber();
