@@ -95,6 +95,19 @@ class MarkovDetectorTest {
     }
 
     @Test
+    void gapTokensCombineActionAndGapBucket(@TempDir Path dir) throws Exception {
+        MarkovDetector d = trained(Map.of("alpha", "1", "gap_tokens", "true"));
+        // every event in the corpus is one minute after the previous one (bucket <5m), sessions start unbucketed
+        assertThat(d.vocabulary()).containsExactly("view", "view|<5m", "cart|<5m", "buy|<5m");
+        assertThat(d.probability("^", "view")).isCloseTo(3.0 / 8, within(1e-12)); // 4 tokens + END + UNK = 6 columns
+        Path f = dir.resolve("g.swm");
+        d.save(f);
+        SequenceSet probe = oneUser("p", 3000, "view", "cart", "buy");
+        assertThat(MarkovDetector.load(f).score(probe, ProgressListener.NONE).user("p").steps())
+                .containsExactly(d.score(probe, ProgressListener.NONE).user("p").steps());
+    }
+
+    @Test
     void aggregatesAreSelectable() {
         SequenceSet u = oneUser("u3", MIN, "view", "zap", "view");
         double[] terms = {-Math.log(3.0 / 7), -Math.log(1.0 / 8), -Math.log(4.0 / 13), -Math.log(1.0 / 8)};
