@@ -34,6 +34,15 @@ public final class LabelledScores {
         this.unlabelledAsNormal = unlabelledAsNormal;
     }
 
+    /** From plain arrays, e.g. stored user scores (the workbench's threshold slider). */
+    public static LabelledScores of(List<String> userIds, double[] scores, LabelSet labels) {
+        List<UserScores> us = new ArrayList<>(userIds.size());
+        for (int i = 0; i < userIds.size(); i++) {
+            us.add(new UserScores(userIds.get(i), scores[i], null, null));
+        }
+        return of(new Scores("stored", List.of(), 0, us), labels);
+    }
+
     public static LabelledScores of(Scores s, LabelSet labels) {
         boolean anyNormal = false;
         for (Label l : labels.all()) {
