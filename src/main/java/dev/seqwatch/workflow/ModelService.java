@@ -67,6 +67,23 @@ public final class ModelService {
         public static TrainRequest of(String detector) {
             return new TrainRequest(detector, 0, 42L, false, Map.of(), false);
         }
+
+        /**
+         * The request that makes a row of a detector comparison the active model: a single detector
+         * as it was trained in the comparison's round, or, for an ensemble row, the trainable
+         * {@code ensemble} detector over the detectors that were compared (stacked when trained
+         * with labels and fraud users present, else rank average).
+         */
+        public static TrainRequest forComparisonRow(String rowDetector, String mode, List<String> compared, long seed) {
+            boolean labels = "labels".equals(mode);
+            if (rowDetector.startsWith("ensemble:")) {
+                boolean stacked = rowDetector.endsWith("stacked");
+                // stacking needs the fraud users in the training set, so they are not excluded
+                return new TrainRequest("ensemble", 0, seed, labels && !stacked,
+                        Map.of("members", String.join(",", compared)), true);
+            }
+            return new TrainRequest(rowDetector, 0, seed, labels, Map.of(), true);
+        }
     }
 
     /**

@@ -79,6 +79,24 @@ class ModelServiceTest {
     }
 
     @Test
+    void aComparisonRowBecomesTheActiveModel(@TempDir Path dir) {
+        try (Workspace ws = TinySessions.openFresh(dir.resolve("ws"))) {
+            TinySessions.store(ws, TinySessions.generate(60, 10, 4), true);
+            ModelService svc = new ModelService(ws, DetectorRegistry.standard());
+            svc.train(ModelService.TrainRequest.of("markov"), null, ProgressListener.NONE);
+            var req = ModelService.TrainRequest.forComparisonRow("ensemble:stacked", "labels", List.of("markov", "zscore"), 3);
+            var r = svc.train(req, null, ProgressListener.NONE);
+            assertThat(r.active()).isTrue();
+            assertThat(svc.active().orElseThrow().id()).isEqualTo(r.modelId());
+            assertThat(r.report().details()).containsEntry("combination", "stacked");
+            assertThat(r.evaluation().rocAuc()).isGreaterThan(0.9);
+            var single = ModelService.TrainRequest.forComparisonRow("iforest", "labels", List.of("iforest"), 3);
+            assertThat(single.excludeFraud()).isTrue();
+            assertThat(single.detector()).isEqualTo("iforest");
+        }
+    }
+
+    @Test
     void cancelledTrainingStoresNothing(@TempDir Path dir) {
         try (Workspace ws = TinySessions.openFresh(dir.resolve("ws"))) {
             TinySessions.store(ws, TinySessions.generate(20, 2, 2), false);
