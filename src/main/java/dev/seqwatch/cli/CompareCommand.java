@@ -47,6 +47,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "random seed")
     long seed;
 
+    @Option(names = "--param", description = "detector parameter DETECTOR.KEY=VALUE (repeatable), e.g. --param lof.k=100")
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
@@ -76,7 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
                     + (fileLabels != null ? labelsFile : "the workspace's labels") + " (" + labels.size() + " users); the labels round learns from "
                     + (training == stored ? "the workspace's labels (" + stored.size() + " users)" : "the same labels"));
             report = new DetectorComparison(registry).run(all, labels, training,
-                    new DetectorComparison.Options(names, modes, epochs, seed, Map.of(), 5), p);
+                    new DetectorComparison.Options(names, modes, epochs, seed, perDetector(params), 5), p);
         }
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(DetectorComparison.toMap(report)));
@@ -85,6 +88,18 @@ public final class CompareCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    static Map<String, Map<String, String>> perDetector(Map<String, String> flat) {
+        Map<String, Map<String, String>> out = new java.util.HashMap<>();
+        flat.forEach((k, v) -> {
+            int dot = k.indexOf('.');
+            if (dot <= 0 || dot == k.length() - 1) {
+                throw new UserFacingException("--param " + k + "=" + v + ": expected DETECTOR.KEY=VALUE, e.g. lof.k=100");
+            }
+            out.computeIfAbsent(k.substring(0, dot), x -> new java.util.HashMap<>()).put(k.substring(dot + 1), v);
+        });
+        return out;
     }
 
     static void printTable(PrintWriter out, DetectorComparison.Report r) {

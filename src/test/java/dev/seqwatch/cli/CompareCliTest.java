@@ -26,7 +26,7 @@ class CompareCliTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = SeqwatchCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "compare", "--db", db.toString(),
-                "--labels", labels.toString(), "--detectors", "markov,zscore,iforest,lof", "--json");
+                "--labels", labels.toString(), "--detectors", "markov,zscore,iforest,lof", "--param", "lof.k=10", "--json");
         assertThat(status).as(err.toString()).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toString());
         assertThat(j.get("n_fraud").asInt()).isEqualTo(12);
@@ -47,5 +47,10 @@ class CompareCliTest {
                 db.toString(), "--labels", labels.toString(), "--detectors", "markov,zscore", "--mode", "unsupervised");
         assertThat(status).isZero();
         assertThat(table.toString()).contains("ROC-AUC").contains("markov").contains("ensemble:rank-average");
+        StringWriter bad = new StringWriter();
+        status = SeqwatchCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(bad, true), "compare", "--db",
+                db.toString(), "--labels", labels.toString(), "--param", "k=3");
+        assertThat(status).isEqualTo(1);
+        assertThat(bad.toString()).contains("DETECTOR.KEY=VALUE");
     }
 }
