@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * {@code code} (6), {@code epochs} via {@code --epochs} (default 30), {@code batch} (1024),
  * {@code lr} (0.003); the seed makes it reproducible on one machine. Batch 1024 rather than 256
  * measured better on a generated 20k-user session (ROC-AUC 0.910 / PR-AUC 0.382 against 0.886 / 0.288)
- * and makes 4x fewer optimiser steps; 32-8-32 units instead of 16-6-16 did not help (0.902 / 0.305).
+ * and makes 4x fewer optimiser steps; 32-8-32 units (with batch 512) did not help (0.902 / 0.305).
  */
 public final class AutoencoderDetector extends VectorDetector {
     public static final String NAME = "autoencoder";
