@@ -29,7 +29,9 @@ import java.util.Map;
 
 /**
  * A trainable ensemble, so the combination that wins {@code seqwatch compare} can be the active model.
- * It trains its {@code members} (parameter, comma separated; default {@code markov,zscore,iforest})
+ * It trains its {@code members} (parameter, comma separated; default {@code markov,zscore,iforest,lof}:
+ * on a generated 20k-user session the cross-validated stacked PR-AUC was 0.831 with these four and
+ * 0.830 with the autoencoder added, so the slow autoencoder is left out)
  * on the same users and maps each member's score to its empirical CDF on the training users (so
  * scores of different scales become comparable and a new user's score does not depend on who else
  * is scored). Combination: when the training users include labelled users of both classes, a
@@ -42,7 +44,7 @@ public final class EnsembleDetector implements Detector {
     public static final String NAME = "ensemble";
     private static final int QUANTILES = 1024;
 
-    private final List<String> members = new ArrayList<>(List.of("markov", "zscore", "iforest"));
+    private final List<String> members = new ArrayList<>(List.of("markov", "zscore", "iforest", "lof"));
     private final List<Detector> trained = new ArrayList<>();
     private double[][] cdf;      // per member, sorted training-score quantiles
     private double[] weights;    // logistic regression (intercept first) or null for the rank average
