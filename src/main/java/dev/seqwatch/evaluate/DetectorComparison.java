@@ -265,6 +265,9 @@ public final class DetectorComparison {
                 Map<String, Object> types = new LinkedHashMap<>();
                 ev.perFraudType().forEach((t, v) -> types.put(t, v[1] == 0 ? null : (double) v[0] / v[1]));
                 e.put("recall_by_fraud_type_at_best_f1", types);
+                Map<String, Object> aucs = new LinkedHashMap<>();
+                ev.rocAucByFraudType().forEach((t, v) -> aucs.put(t, num(v)));
+                e.put("roc_auc_by_fraud_type", aucs);
             }
             rows.add(e);
         }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 public record Evaluation(int nUsers, int nFraud, double threshold, String thresholdSource, int flagged,
                          double precision, double recall, double f1, double rocAuc, double prAuc,
                          int k, double precisionAtK, double bestF1, double bestF1Threshold,
-                         Map<String, int[]> perFraudType, int unscoredLabelled, boolean unlabelledAsNormal) {
+                         Map<String, int[]> perFraudType, Map<String, Double> rocAucByFraudType,
+                         int unscoredLabelled, boolean unlabelledAsNormal) {
 
     /** Evaluates {@code scores} against {@code labels}; {@code threshold} NaN means "best F1". */
     public static Evaluation of(Scores scores, LabelSet labels, double threshold) {
@@ -55,7 +56,38 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
         }
         return new Evaluation(ls.size(), c.positives(), t, source, at.flagged(), at.precision(), at.recall(), at.f1(),
                 c.rocAuc(), c.averagePrecision(), k, c.precisionAtK(k), best == null ? Double.NaN : best.f1(),
-                best == null ? Double.NaN : best.threshold(), perType, ls.unscoredLabelled(), ls.unlabelledAsNormal());
+                best == null ? Double.NaN : best.threshold(), perType, rocAucByType(ls, perType.keySet()),
+                ls.unscoredLabelled(), ls.unlabelledAsNormal());
+    }
+
+    /** ROC-AUC of each fraud type against the normal users alone (how well the score ranks that pattern). */
+    private static Map<String, Double> rocAucByType(LabelledScores ls, java.util.Set<String> types) {
+        Map<String, Double> out = new TreeMap<>();
+        int normals = 0;
+        for (int i = 0; i < ls.size(); i++) {
+            if (!ls.fraud()[i]) {
+                normals++;
+            }
+        }
+        for (String type : types) {
+            int n = 0;
+            for (int i = 0; i < ls.size(); i++) {
+                if (!ls.fraud()[i] || type.equals(ls.fraudType(i))) {
+                    n++;
+                }
+            }
+            double[] s = new double[n];
+            boolean[] y = new boolean[n];
+            int j = 0;
+            for (int i = 0; i < ls.size(); i++) {
+                if (!ls.fraud()[i] || type.equals(ls.fraudType(i))) {
+                    s[j] = ls.scores()[i];
+                    y[j++] = ls.fraud()[i];
+                }
+            }
+            out.put(type, normals == 0 ? Double.NaN : ThresholdCurve.of(s, y).rocAuc());
+        }
+        return out;
     }
 
     /** Flat JSON-ready map with snake_case keys; NaN becomes null. */
@@ -85,6 +117,9 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
             types.put(type, e);
         });
         m.put("recall_by_fraud_type", types);
+        Map<String, Object> aucs = new LinkedHashMap<>();
+        rocAucByFraudType.forEach((type, v) -> aucs.put(type, num(v)));
+        m.put("roc_auc_by_fraud_type", aucs);
         m.put("unscored_labelled_users", unscoredLabelled);
         m.put("unlabelled_count_as_normal", unlabelledAsNormal);
         return m;

@@ -28,6 +28,13 @@ class LabelledScoresTest {
     }
 
     @Test
+    void rocAucPerFraudTypeIsAgainstNormalUsersOnly() {
+        LabelSet labels = new LabelSet(List.of(l("a", true, "x"), l("b", false, null), l("c", false, null), l("d", true, "y")));
+        Evaluation e = Evaluation.of(LabelledScores.of(List.of("a", "b", "c", "d"), new double[]{3, 1, 2, 1.5}, labels), Double.NaN);
+        assertThat(e.rocAucByFraudType()).containsEntry("x", 1.0).containsEntry("y", 0.5);
+    }
+
+    @Test
     void fraudOnlyLabelsTreatEveryoneElseAsNormal() {
         LabelSet labels = new LabelSet(List.of(l("a", true, null)));
         LabelledScores ls = LabelledScores.of(List.of("a", "b", "c"), new double[]{3, 1, 2}, labels);
