@@ -179,14 +179,16 @@ public final class DetectorComparison {
         for (int d = 0; d < sc.length; d++) {
             ranks[d] = Ensembles.normalisedRanks(sc[d]);
         }
-        double[][] x = new double[n][sc.length];
+        double[][] x = new double[n][];
         boolean[] labelled = new boolean[n];
         boolean[] fraud = new boolean[n];
         boolean anyNormal = labels.all().stream().anyMatch(l -> !l.fraud());
         for (int i = 0; i < n; i++) {
+            double[] r = new double[sc.length];
             for (int d = 0; d < sc.length; d++) {
-                x[i][d] = ranks[d][i];
+                r[d] = ranks[d][i];
             }
+            x[i] = Ensembles.stackingFeatures(r);
             Boolean f = labels.isFraud(all.users().get(i).userId());
             labelled[i] = f != null || !anyNormal;
             fraud[i] = f != null && f;

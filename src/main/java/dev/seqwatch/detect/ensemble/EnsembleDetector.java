@@ -36,7 +36,8 @@ import java.util.Map;
  * scores of different scales become comparable and a new user's score does not depend on who else
  * is scored). Combination: when the training users include labelled users of both classes, a
  * logistic regression on the members' CDF scores (stacking; {@code seqwatch compare} reports its
- * cross-validated quality, here it is fitted on all labelled training users); otherwise the mean of
+ * cross-validated quality, here it is fitted on all labelled training users; inputs as in
+ * {@link Ensembles#stackingFeatures}); otherwise the mean of
  * the CDF scores (rank average). With {@code --exclude-fraud} no fraud is left to learn from, so
  * the ensemble is the rank average. Step scores and expectations come from the first member that has them.
  */
@@ -91,15 +92,17 @@ public final class EnsembleDetector implements Detector {
         // stacking when the training users carry labels of both classes
         LabelSet labels = o.labels();
         int n = train.size();
-        double[][] x = new double[n][k];
+        double[][] x = new double[n][];
         boolean[] use = new boolean[n];
         boolean[] fraud = new boolean[n];
         int pos = 0;
         int neg = 0;
         for (int u = 0; u < n; u++) {
+            double[] r = new double[k];
             for (int i = 0; i < k; i++) {
-                x[u][i] = cdfOf(cdf[i], trainScores[i][u]);
+                r[i] = cdfOf(cdf[i], trainScores[i][u]);
             }
+            x[u] = Ensembles.stackingFeatures(r);
             Boolean f = labels.isFraud(train.users().get(u).userId());
             use[u] = f != null;
             fraud[u] = f != null && f;
@@ -197,9 +200,10 @@ public final class EnsembleDetector implements Detector {
             if (weights == null) {
                 score = Arrays.stream(x).average().orElse(0);
             } else {
+                double[] f = Ensembles.stackingFeatures(x);
                 double z = weights[0];
-                for (int i = 0; i < k; i++) {
-                    z += weights[i + 1] * x[i];
+                for (int i = 0; i < f.length; i++) {
+                    z += weights[i + 1] * f[i];
                 }
                 score = 1 / (1 + Math.exp(-z));
             }
@@ -250,7 +254,7 @@ public final class EnsembleDetector implements Detector {
         Bin.Reader r = new Bin.Reader(f.entry("combination.bin"), "combination.bin");
         double[] w = r.doubles();
         d.weights = w.length == 0 ? null : w;
-        if (d.weights != null && d.weights.length != d.members.size() + 1) {
+        if (d.weights != null && d.weights.length != d.members.size() + 2) {
             throw new UserFacingException("damaged ensemble model: weights do not match members");
         }
         d.cdf = new double[d.members.size()][];
