@@ -31,7 +31,8 @@ import java.util.Map;
  * A trainable ensemble, so the combination that wins {@code seqwatch compare} can be the active model.
  * It trains its {@code members} (parameter, comma separated; default {@code markov,zscore,iforest,lof}:
  * on a generated 20k-user session the cross-validated stacked PR-AUC was 0.831 with these four and
- * 0.830 with the autoencoder added, so the slow autoencoder is left out)
+ * 0.830 with the autoencoder added, so the slow autoencoder is left out; measured before the
+ * max-rank input of {@link Ensembles#stackingFeatures} was added)
  * on the same users and maps each member's score to its empirical CDF on the training users (so
  * scores of different scales become comparable and a new user's score does not depend on who else
  * is scored). Combination: when the training users include labelled users of both classes, a
