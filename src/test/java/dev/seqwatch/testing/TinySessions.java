@@ -101,14 +101,8 @@ public final class TinySessions {
         });
     }
 
-    /**
-     * Opens a new workspace the way a second run would. Work-around: with H2 2.4.240 a CHECK (x IN (...))
-     * constraint created by Flyway's migration session keeps that (closed) session, so the first
-     * insert into import_batch/label in the same process fails with "Check constraint invalid";
-     * after a reopen the constraints are parsed afresh. Reported to the lead (the fix belongs in the store).
-     */
+    /** Opens (or creates) the workspace at {@code base} for a test. */
     public static Workspace openFresh(Path base) {
-        Workspace.open(base).close();
         return Workspace.open(base);
     }
 
