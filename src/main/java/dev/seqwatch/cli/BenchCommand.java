@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Measure throughput (medians of several runs).",
         subcommands = {
                 BenchImportCommand.class,
+                BenchMetricsCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -16,6 +16,10 @@ import java.util.Set;
                 LabelsCommand.class,
                 GenerateCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
+                ScoreCommand.class,
+                EvaluateCommand.class,
+                CompareCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 
