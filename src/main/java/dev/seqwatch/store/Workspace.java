@@ -72,7 +72,13 @@ public final class Workspace implements AutoCloseable {
         }
         try {
             refuseForeignDatabase(keep, file);
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            if (Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate().migrationsExecuted > 0) {
+                // H2 2.4 keeps CHECK (x IN (...)) constraints bound to the session that created them
+                // (Flyway's, now closed): every later insert then fails with "database has been closed".
+                // Reopening makes H2 re-read the schema with live sessions.
+                closeQuietly(keep, true);
+                keep = ds.getConnection();
+            }
             Workspace ws = new Workspace(file, ds, keep);
             ws.write(c -> {
                 new ImportDao().removeUnfinished(c);

@@ -1,0 +1,70 @@
+package dev.seqwatch.ui.app;
+
+import dev.seqwatch.ui.common.ControllerFactory;
+import dev.seqwatch.ui.common.FxTaskExecutor;
+import dev.seqwatch.ui.common.Theme;
+import dev.seqwatch.ui.common.ViewLoader;
+import dev.seqwatch.ui.heatmap.HeatmapController;
+import dev.seqwatch.ui.heatmap.HeatmapViewModel;
+import dev.seqwatch.ui.labelling.LabellingController;
+import dev.seqwatch.ui.labelling.LabellingViewModel;
+import dev.seqwatch.ui.queue.QueueController;
+import dev.seqwatch.ui.queue.QueueViewModel;
+import dev.seqwatch.ui.thresholds.ThresholdController;
+import dev.seqwatch.ui.thresholds.ThresholdViewModel;
+import dev.seqwatch.ui.timeline.TimelineController;
+import dev.seqwatch.ui.timeline.TimelineViewModel;
+import dev.seqwatch.workflow.InvestigationService;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+
+import java.util.ResourceBundle;
+import java.util.concurrent.Executor;
+
+/**
+ * Builds the view-models and controllers of one open workspace and loads the main view with them
+ * (the per-workspace part of the composition root).
+ */
+public final class WorkspaceViews {
+    private final WorkspaceModel model;
+    private final Parent root;
+    private final MainController main;
+
+    public WorkspaceViews(AppServices app, InvestigationService service, Navigator nav) {
+        FxTaskExecutor tasks = app.tasks();
+        Theme theme = app.theme();
+        model = new WorkspaceModel(service, tasks);
+        Executor fx = Platform::runLater;
+        QueueViewModel queue = new QueueViewModel(model);
+        TimelineViewModel timeline = new TimelineViewModel(model);
+        LabellingViewModel labelling = new LabellingViewModel(model);
+        ThresholdViewModel thresholds = new ThresholdViewModel(model, app.sliderWorker(), fx);
+        HeatmapViewModel heatmap = new HeatmapViewModel(model);
+        MainController[] mainRef = new MainController[1];
+        ResourceBundle text = app.text();
+        ControllerFactory controllers = new ControllerFactory()
+                .with(QueueController.class, () -> new QueueController(queue))
+                .with(TimelineController.class, () -> new TimelineController(timeline, theme))
+                .with(LabellingController.class, () -> new LabellingController(labelling))
+                .with(ThresholdController.class, () -> new ThresholdController(thresholds, theme))
+                .with(HeatmapController.class, () -> new HeatmapController(heatmap, theme, () -> mainRef[0].showTimeline()))
+                .with(MainController.class, () -> new MainController(model, labelling, nav, theme, tasks.running(),
+                        () -> { }));
+        ViewLoader.View<MainController> v = new ViewLoader(text, controllers).load("main");
+        root = v.root();
+        main = v.controller();
+        mainRef[0] = main;
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    public MainController controller() {
+        return main;
+    }
+
+    public WorkspaceModel model() {
+        return model;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.seqwatch.ui.heatmap;
+
+import dev.seqwatch.ui.app.WorkspaceModel;
+import dev.seqwatch.ui.common.BackgroundTask;
+import dev.seqwatch.workflow.InvestigationService.StepMatrix;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import java.util.Locale;
+
+/** The step-score matrix of the top-ranked users, loaded off the FX thread, and cell lookups. */
+public final class HeatmapViewModel {
+    public static final int MAX_USERS = 1000;
+    public static final int MAX_STEPS = 200;
+
+    private final WorkspaceModel model;
+    private final ReadOnlyObjectWrapper<StepMatrix> matrix = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<StepScoreColors> colors = new ReadOnlyObjectWrapper<>(new StepScoreColors(1));
+    private final ReadOnlyStringWrapper hover = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper caption = new ReadOnlyStringWrapper("");
+    private boolean stale = true;
+    private boolean visible;
+
+    public HeatmapViewModel(WorkspaceModel model) {
+        this.model = model;
+        model.dataVersionProperty().addListener((o, a, b) -> {
+            stale = true;
+            if (visible) {
+                load();
+            }
+        });
+    }
+
+    /** Loads lazily: the matrix is only read when the heatmap is shown. */
+    public void setVisible(boolean v) {
+        visible = v;
+        if (v && stale) {
+            load();
+        }
+    }
+
+    private void load() {
+        stale = false;
+        int modelId = model.activeModelId();
+        if (modelId < 0) {
+            matrix.set(null);
+            caption.set("No scored model yet");
+            return;
+        }
+        model.tasks().execute(BackgroundTask.create("Loading heatmap",
+                        p -> model.service().stepMatrix(modelId, MAX_USERS, MAX_STEPS))
+                .quiet()
+                .onSuccess(m -> {
+                    colors.set(new StepScoreColors(StepScoreColors.robustMax(m.scores())));
+                    matrix.set(m);
+                    caption.set(String.format(Locale.ROOT,
+                            "Top %d users by score (rows, rank 1 at the top) \u00d7 their first %d events (columns)",
+                            m.rows(), m.steps()));
+                }));
+    }
+
+    /** Describes a cell for the hover text; empty outside the matrix. */
+    public String describe(int row, int step) {
+        StepMatrix m = matrix.get();
+        if (m == null || row < 0 || row >= m.rows() || step < 0 || step >= m.steps()) {
+            return "";
+        }
+        int a = m.actions()[row * m.steps() + step];
+        if (a < 0) {
+            return "User " + m.userIds()[row] + " (rank " + (row + 1) + ") has fewer than " + (step + 1) + " events";
+        }
+        float s = m.score(row, step);
+        return String.format(Locale.ROOT, "User %s (rank %d) \u00b7 step %d: %s \u00b7 %s", m.userIds()[row], row + 1,
+                step + 1, m.actionNames().get(a), Float.isNaN(s) ? "no score" : String.format(Locale.ROOT, "score %.2f", s));
+    }
+
+    public void hover(int row, int step) {
+        hover.set(describe(row, step));
+    }
+
+    /** Opens the cell's user at that step (the controller then shows the timeline). */
+    public boolean open(int row, int step) {
+        StepMatrix m = matrix.get();
+        if (m == null || row < 0 || row >= m.rows() || step < 0 || step >= m.steps()) {
+            return false;
+        }
+        int a = m.actions()[row * m.steps() + step];
+        model.open(m.userIds()[row], a < 0 ? -1 : step);
+        return true;
+    }
+
+    public ReadOnlyObjectProperty<StepMatrix> matrixProperty() {
+        return matrix.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<StepScoreColors> colorsProperty() {
+        return colors.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty hoverProperty() {
+        return hover.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty captionProperty() {
+        return caption.getReadOnlyProperty();
+    }
+}
