@@ -169,6 +169,25 @@ public final class InvestigationService {
                     }
                 }
             }
+            // as many columns as the longest shown sequence needs
+            int used = 0;
+            for (int r = 0; r < users.size(); r++) {
+                for (int j = maxSteps - 1; j >= used; j--) {
+                    if (act[r * maxSteps + j] >= 0) {
+                        used = j + 1;
+                        break;
+                    }
+                }
+            }
+            if (used < maxSteps) {
+                float[] m2 = new float[users.size() * used];
+                short[] a2 = new short[m2.length];
+                for (int r = 0; r < users.size(); r++) {
+                    System.arraycopy(m, r * maxSteps, m2, r * used, used);
+                    System.arraycopy(act, r * maxSteps, a2, r * used, used);
+                }
+                return new StepMatrix(users.toArray(String[]::new), used, m2, a2, actionNames);
+            }
             return new StepMatrix(users.toArray(String[]::new), maxSteps, m, act, actionNames);
         });
     }

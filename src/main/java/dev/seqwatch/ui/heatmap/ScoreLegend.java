@@ -29,7 +29,12 @@ public final class ScoreLegend extends HBox {
         img.getPixelWriter().setPixels(0, 0, w, 12, PixelFormat.getIntArgbInstance(), px, 0, w);
         Label title = new Label("step score");
         title.getStyleClass().add("muted");
-        getChildren().addAll(title, new Label("0 (expected)"), new ImageView(img), max);
+        Label zero = new Label("0 (expected)");
+        for (Label l : new Label[]{title, zero, max}) {
+            l.setMinWidth(USE_PREF_SIZE);
+        }
+        getChildren().addAll(title, zero, new ImageView(img), max);
+        setMinWidth(USE_PREF_SIZE);
         setScale(new StepScoreColors(1));
     }
 
