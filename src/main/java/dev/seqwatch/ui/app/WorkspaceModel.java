@@ -72,7 +72,8 @@ public final class WorkspaceModel {
                 }));
     }
 
-    void apply(InvestigationService.QueueSnapshot q) {
+    /** Shows a loaded snapshot (called by {@link #reload}; public for {@code bench ui}). */
+    public void apply(InvestigationService.QueueSnapshot q) {
         labels.clear();
         for (Label l : q.labels().all()) {
             labels.put(l.userId(), l);

@@ -35,6 +35,7 @@ public final class ThresholdViewModel {
 
     private final WorkspaceModel model;
     private long generation;
+    private long stepGeneration;
     private final LatestWins<Input, Figures> latest;
     private final ReadOnlyObjectWrapper<ThresholdTable> table = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<StepScoreSummary> steps = new ReadOnlyObjectWrapper<>(StepScoreSummary.EMPTY);
@@ -58,7 +59,10 @@ public final class ThresholdViewModel {
         model.stepThresholdProperty().addListener((o, a, b) -> submit());
     }
 
-    /** Rebuilds the tables in the background; a new model also reloads step scores and resets the thresholds. */
+    /**
+     * Rebuilds the user table in the background; a new model also resets the thresholds and loads
+     * the step scores in a second task (slow on big workspaces, so the user slider works meanwhile).
+     */
     void rebuild(boolean newData) {
         long gen = ++generation;
         List<QueueRow> rows = List.copyOf(model.rows());
@@ -71,34 +75,41 @@ public final class ThresholdViewModel {
                         users.add(rows.get(i).userId());
                         scores[i] = rows.get(i).score();
                     }
-                    ThresholdTable t = ThresholdTable.of(users, scores, labels);
-                    StepScoreSummary s = newData && modelId > 0 ? model.service().stepScoreSummary(modelId) : null;
-                    return new Object[]{t, s};
+                    return ThresholdTable.of(users, scores, labels);
                 })
                 .quiet()
-                .onSuccess(r -> {
+                .onSuccess(t -> {
                     if (gen != generation) {
                         return;
                     }
-                    ThresholdTable t = (ThresholdTable) r[0];
                     table.set(t);
                     curve.set(t.curve(400));
                     if (newData) {
-                        StepScoreSummary s = r[1] == null ? StepScoreSummary.EMPTY : (StepScoreSummary) r[1];
-                        steps.set(s);
-                        stepMax.set(s.stepsSorted().length == 0 ? 1 : s.stepsSorted()[s.stepsSorted().length - 1]);
-                        resetThresholds(t, s);
+                        steps.set(StepScoreSummary.EMPTY);
+                        model.userThresholdProperty().set(t.hasLabels() ? t.bestF1Threshold()
+                                : t.scoreAtRank(Math.max(1, t.size() / 20)));
+                        loadSteps(modelId);
                     }
                     submit();
                 }));
     }
 
-    /** Starts at the best-F1 threshold when labels exist, else at the top 5 % of users; steps at their 99th percentile. */
-    private void resetThresholds(ThresholdTable t, StepScoreSummary s) {
-        double ut = t.hasLabels() ? t.bestF1Threshold() : t.scoreAtRank(Math.max(1, t.size() / 20));
-        model.userThresholdProperty().set(ut);
-        double[] st = s.stepsSorted();
-        model.stepThresholdProperty().set(st.length == 0 ? 0 : st[Math.min(st.length - 1, (int) (st.length * 0.99))]);
+    private void loadSteps(int modelId) {
+        if (modelId <= 0) {
+            return;
+        }
+        long stepGen = ++stepGeneration;
+        model.tasks().execute(BackgroundTask.create("Loading step scores", p -> model.service().stepScoreSummary(modelId))
+                .onSuccess(s -> {
+                    if (stepGen != stepGeneration) {
+                        return;
+                    }
+                    steps.set(s);
+                    double[] st = s.stepsSorted();
+                    stepMax.set(st.length == 0 ? 1 : st[st.length - 1]);
+                    model.stepThresholdProperty().set(st.length == 0 ? 0 : st[Math.min(st.length - 1, (int) (st.length * 0.99))]);
+                    submit();
+                }));
     }
 
     private void submit() {
