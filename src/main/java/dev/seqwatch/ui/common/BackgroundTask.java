@@ -24,6 +24,12 @@ public final class BackgroundTask<T> {
         void metric(String name, double x, double value);
     }
 
+    /** Progress as the view shows it; called on the FX thread, coalesced. */
+    @FunctionalInterface
+    public interface ProgressSink {
+        void progress(double fraction, String message);
+    }
+
     private final String title;
     private final Work<T> work;
     private Consumer<T> onSuccess = v -> { };
@@ -32,6 +38,7 @@ public final class BackgroundTask<T> {
     private Runnable andFinally = () -> { };
     private MetricSink onMetric = (n, x, v) -> { };
     private boolean showProgress = true;
+    private ProgressSink onProgress = (f, m) -> { };
 
     private BackgroundTask(String title, Work<T> work) {
         this.title = title;
@@ -66,6 +73,15 @@ public final class BackgroundTask<T> {
     public BackgroundTask<T> onMetric(MetricSink m) {
         this.onMetric = m;
         return this;
+    }
+
+    public BackgroundTask<T> onProgress(ProgressSink s) {
+        this.onProgress = s;
+        return this;
+    }
+
+    public ProgressSink progressSink() {
+        return onProgress;
     }
 
     /** Quick background reads need no entry in the task list. */

@@ -23,6 +23,10 @@ public final class CurrentThreadTaskExecutor implements TaskExecutor {
             @Override
             public void progress(double fraction, String message) {
                 progressMessages.add(message);
+                task.progressSink().progress(fraction, message);
+                if (cancelAfterProgress > 0 && progressMessages.size() >= cancelAfterProgress) {
+                    cancelRequested = true;
+                }
             }
 
             @Override
@@ -61,6 +65,13 @@ public final class CurrentThreadTaskExecutor implements TaskExecutor {
                 return done[0];
             }
         };
+    }
+
+    private int cancelAfterProgress;
+
+    /** Requests cancellation once {@code n} progress reports have arrived (to test cancelling running work). */
+    public void cancelAfterProgressReports(int n) {
+        this.cancelAfterProgress = n;
     }
 
     /** Makes every following task see a cancellation request (to test cancel paths). */

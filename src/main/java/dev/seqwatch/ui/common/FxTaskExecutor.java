@@ -65,6 +65,8 @@ public final class FxTaskExecutor implements TaskExecutor {
                 return isCancelled();
             }
         };
+        task.progressProperty().addListener((o, a, b) -> bt.progressSink().progress(b.doubleValue(), task.getMessage()));
+        task.messageProperty().addListener((o, a, b) -> bt.progressSink().progress(task.getProgress(), b));
         task.setOnSucceeded(e -> {
             try {
                 bt.successHandler().accept(task.getValue());

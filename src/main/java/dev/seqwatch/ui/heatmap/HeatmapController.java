@@ -44,6 +44,7 @@ public final class HeatmapController {
         image.fitWidthProperty().bind(imageHost.widthProperty());
         image.fitHeightProperty().bind(imageHost.heightProperty());
         vm.matrixProperty().addListener(o -> redraw());
+        vm.colorsProperty().addListener(o -> redraw());
         theme.darkProperty().addListener(o -> redraw());
         image.setOnMouseMoved(e -> vm.hover(row(e), step(e)));
         image.setOnMouseExited(e -> vm.hover(-1, -1));

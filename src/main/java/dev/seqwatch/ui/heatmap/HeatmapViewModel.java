@@ -21,10 +21,12 @@ public final class HeatmapViewModel {
     private final ReadOnlyStringWrapper hover = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper caption = new ReadOnlyStringWrapper("");
     private boolean stale = true;
+    private double robustMax = 1;
     private boolean visible;
 
     public HeatmapViewModel(WorkspaceModel model) {
         this.model = model;
+        model.stepThresholdProperty().addListener(o -> recolor());
         model.dataVersionProperty().addListener((o, a, b) -> {
             stale = true;
             if (visible) {
@@ -53,12 +55,19 @@ public final class HeatmapViewModel {
                         p -> model.service().stepMatrix(modelId, MAX_USERS, MAX_STEPS))
                 .quiet()
                 .onSuccess(m -> {
-                    colors.set(new StepScoreColors(StepScoreColors.robustMax(m.scores())));
+                    robustMax = StepScoreColors.robustMax(m.scores());
                     matrix.set(m);
+                    recolor();
                     caption.set(String.format(Locale.ROOT,
                             "Top %d users by score (rows, rank 1 at the top) \u00d7 their first %d events (columns)",
                             m.rows(), m.steps()));
                 }));
+    }
+
+    /** Red means "at or above the step threshold" (as in the timeline); without one, the 99th percentile. */
+    private void recolor() {
+        double t = model.stepThresholdProperty().get();
+        colors.set(new StepScoreColors(!Double.isNaN(t) && t > 0 ? t : robustMax));
     }
 
     /** Describes a cell for the hover text; empty outside the matrix. */

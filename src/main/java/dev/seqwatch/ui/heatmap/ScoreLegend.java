@@ -39,6 +39,6 @@ public final class ScoreLegend extends HBox {
     }
 
     public void setScale(StepScoreColors c) {
-        max.setText(String.format(Locale.ROOT, "%.1f+ (surprising)", c.max()));
+        max.setText(String.format(Locale.ROOT, "\u2265 %.2f (step threshold: surprising)", c.max()));
     }
 }

@@ -40,6 +40,7 @@ public final class TimelineController {
         evenSpacing.selectedProperty().bindBidirectional(vm.evenSpacingProperty());
         vm.timelineProperty().addListener(o -> redraw());
         vm.evenSpacingProperty().addListener(o -> redraw());
+        vm.model().stepThresholdProperty().addListener(o -> redraw());
         vm.model().selectedStepProperty().addListener(o -> chart.markStep(vm.model().selectedStepProperty().get(),
                 evenSpacing.isSelected()));
     }
@@ -52,7 +53,7 @@ public final class TimelineController {
         chart.markStep(vm.model().selectedStepProperty().get(), evenSpacing.isSelected());
     }
 
-    /** The colour scale follows the step threshold's range so colours mean the same across users. */
+    /** Red means "at or above the step threshold", so colours mean the same across users and in the heatmap. */
     private double scaleMax(UserTimeline t) {
         double st = vm.model().stepThresholdProperty().get();
         if (!Double.isNaN(st) && st > 0) {
