@@ -31,6 +31,7 @@ import java.util.ResourceBundle;
 public final class MainController {
     private final WorkspaceModel model;
     private final LabellingViewModel labelling;
+    private final dev.seqwatch.ui.timeline.TimelineViewModel timeline;
     private final Navigator nav;
     private final Theme theme;
     private final ObservableList<Task<?>> running;
@@ -53,10 +54,12 @@ public final class MainController {
     @FXML private HeatmapController heatmapController;
     @FXML private ResourceBundle resources;
 
-    public MainController(WorkspaceModel model, LabellingViewModel labelling, Navigator nav, Theme theme,
+    public MainController(WorkspaceModel model, LabellingViewModel labelling,
+                          dev.seqwatch.ui.timeline.TimelineViewModel timeline, Navigator nav, Theme theme,
                           ObservableList<Task<?>> running, Runnable importEvents) {
         this.model = model;
         this.labelling = labelling;
+        this.timeline = timeline;
         this.nav = nav;
         this.theme = theme;
         this.running = running;
@@ -126,6 +129,10 @@ public final class MainController {
             case K -> queueController.move(-1);
             case SLASH -> queueController.focusSearch();
             case E -> labellingController.focusNote();
+            case S -> {
+                tabs.getSelectionModel().select(timelineTab);
+                timeline.selectMostSurprisingStep();
+            }
             case T -> tabs.getSelectionModel().select(timelineTab);
             case H -> tabs.getSelectionModel().select(heatmapTab);
             case M -> tabs.getSelectionModel().select(modelsTab);

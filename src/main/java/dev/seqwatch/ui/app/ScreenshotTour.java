@@ -48,10 +48,7 @@ final class ScreenshotTour {
                 m.open(m.rows().get(0).userId(), -1);
             }
         }));
-        shots.add(new Shot("timeline-step", () -> {
-            // the step with the highest score of the selected user
-            m.selectedStepProperty().set(-1);
-        }));
+        shots.add(new Shot("timeline-step", () -> v.timeline().selectMostSurprisingStep()));
         shots.add(new Shot("heatmap", () -> v.controller().selectTab("heatmapTab")));
         shots.add(new Shot("models", () -> v.controller().selectTab("modelsTab")));
         shots.add(new Shot("dark", () -> {

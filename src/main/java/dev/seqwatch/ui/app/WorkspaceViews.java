@@ -29,6 +29,7 @@ public final class WorkspaceViews {
     private final WorkspaceModel model;
     private final Parent root;
     private final MainController main;
+    private final TimelineViewModel timelineVm;
 
     public WorkspaceViews(AppServices app, InvestigationService service, Navigator nav) {
         FxTaskExecutor tasks = app.tasks();
@@ -37,6 +38,7 @@ public final class WorkspaceViews {
         Executor fx = Platform::runLater;
         QueueViewModel queue = new QueueViewModel(model);
         TimelineViewModel timeline = new TimelineViewModel(model);
+        timelineVm = timeline;
         LabellingViewModel labelling = new LabellingViewModel(model);
         ThresholdViewModel thresholds = new ThresholdViewModel(model, app.sliderWorker(), fx);
         HeatmapViewModel heatmap = new HeatmapViewModel(model);
@@ -48,7 +50,7 @@ public final class WorkspaceViews {
                 .with(LabellingController.class, () -> new LabellingController(labelling))
                 .with(ThresholdController.class, () -> new ThresholdController(thresholds, theme))
                 .with(HeatmapController.class, () -> new HeatmapController(heatmap, theme, () -> mainRef[0].showTimeline()))
-                .with(MainController.class, () -> new MainController(model, labelling, nav, theme, tasks.running(),
+                .with(MainController.class, () -> new MainController(model, labelling, timeline, nav, theme, tasks.running(),
                         () -> { }));
         ViewLoader.View<MainController> v = new ViewLoader(text, controllers).load("main");
         root = v.root();
@@ -62,6 +64,10 @@ public final class WorkspaceViews {
 
     public MainController controller() {
         return main;
+    }
+
+    public TimelineViewModel timeline() {
+        return timelineVm;
     }
 
     public WorkspaceModel model() {

@@ -37,8 +37,10 @@ public final class QueueViewModel {
                 return model.rows().isEmpty() && model.userCount() > 0
                         ? "No scored model yet: train one in Models" : "No users yet: import events";
             }
-            return visible.size() + " of " + model.rows().size() + " users";
-        }, visible, model.rows(), model.activeModelProperty());
+            long flagged = model.rows().stream().filter(model::isFlagged).count();
+            return String.format(java.util.Locale.ROOT, "%,d of %,d users shown \u00b7 %,d flagged at the threshold (amber rows)",
+                    visible.size(), model.rows().size(), flagged);
+        }, visible, model.rows(), model.activeModelProperty(), model.userThresholdProperty());
     }
 
     private Predicate<QueueRow> predicate() {

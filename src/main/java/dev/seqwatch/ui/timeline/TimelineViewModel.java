@@ -119,6 +119,21 @@ public final class TimelineViewModel {
         return (s / 86400) + " days";
     }
 
+    /** Selects the step with the highest score (the first thing to look at). */
+    public void selectMostSurprisingStep() {
+        UserTimeline t = timeline.get();
+        if (t == null) {
+            return;
+        }
+        int best = -1;
+        for (TimelineStep s : t.steps()) {
+            if (!Double.isNaN(s.score()) && (best < 0 || s.score() > t.steps().get(best).score())) {
+                best = s.index();
+            }
+        }
+        model.selectedStepProperty().set(best);
+    }
+
     public void selectStep(int i) {
         model.selectedStepProperty().set(i);
     }
