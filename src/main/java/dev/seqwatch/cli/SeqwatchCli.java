@@ -13,6 +13,10 @@ import java.util.Set;
         description = "Find anomalous user-behaviour sequences. Without a sub-command the workbench opens.",
         subcommands = {
                 BenchCommand.class,
+                TrainCommand.class,
+                ScoreCommand.class,
+                EvaluateCommand.class,
+                CompareCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 

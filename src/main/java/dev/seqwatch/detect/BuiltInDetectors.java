@@ -1,12 +1,23 @@
 package dev.seqwatch.detect;
 
+import dev.seqwatch.detect.autoencoder.AutoencoderDetector;
+import dev.seqwatch.detect.ensemble.EnsembleDetector;
+import dev.seqwatch.detect.iforest.IsolationForestDetector;
+import dev.seqwatch.detect.lof.LofDetector;
+import dev.seqwatch.detect.markov.MarkovDetector;
+import dev.seqwatch.detect.stats.StatisticalDetector;
+
 /** The single place where built-in detectors are registered (one line each). */
 final class BuiltInDetectors {
     private BuiltInDetectors() {
     }
 
     static void registerAll(DetectorRegistry r) {
-        // detectors register here, e.g.
-        // r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
+        r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
+        r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));
+        r.register(new DetectorRegistry.Entry("iforest", "Isolation Forest on per-user feature vectors", IsolationForestDetector::new, IsolationForestDetector::load));
+        r.register(new DetectorRegistry.Entry("lof", "Local Outlier Factor on per-user feature vectors", LofDetector::new, LofDetector::load));
+        r.register(new DetectorRegistry.Entry("autoencoder", "DL4J autoencoder on per-user feature vectors", AutoencoderDetector::new, AutoencoderDetector::load));
+        r.register(new DetectorRegistry.Entry("ensemble", "trainable ensemble of other detectors (stacked with labels, else rank average)", EnsembleDetector::new, EnsembleDetector::load));
     }
 }

@@ -80,6 +80,16 @@ public final class ModelFile {
         return entries.containsKey(name);
     }
 
+    /** Names of the binary entries (without the manifest), in file order. */
+    public java.util.List<String> entryNames() {
+        return java.util.List.copyOf(entries.keySet());
+    }
+
+    /** Writes this model (e.g. after adding metrics to its manifest) atomically to {@code file}. */
+    public void writeTo(Path file) throws IOException {
+        write(file, manifest, entries);
+    }
+
     /** Writes atomically: a crash never leaves a half-written model under {@code file}. */
     public static void write(Path file, ObjectNode manifest, Map<String, byte[]> blobs) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

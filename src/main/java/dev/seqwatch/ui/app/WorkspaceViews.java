@@ -14,7 +14,10 @@ import dev.seqwatch.ui.thresholds.ThresholdController;
 import dev.seqwatch.ui.thresholds.ThresholdViewModel;
 import dev.seqwatch.ui.timeline.TimelineController;
 import dev.seqwatch.ui.timeline.TimelineViewModel;
+import dev.seqwatch.ui.models.ModelsController;
+import dev.seqwatch.ui.models.ModelsViewModel;
 import dev.seqwatch.workflow.InvestigationService;
+import dev.seqwatch.workflow.ModelService;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 
@@ -42,6 +45,8 @@ public final class WorkspaceViews {
         LabellingViewModel labelling = new LabellingViewModel(model);
         ThresholdViewModel thresholds = new ThresholdViewModel(model, app.sliderWorker(), fx);
         HeatmapViewModel heatmap = new HeatmapViewModel(model);
+        ModelsViewModel models = new ModelsViewModel(model, new ModelService(service.workspace(), app.detectors()),
+                app.detectors().names());
         MainController[] mainRef = new MainController[1];
         ResourceBundle text = app.text();
         ControllerFactory controllers = new ControllerFactory()
@@ -50,6 +55,7 @@ public final class WorkspaceViews {
                 .with(LabellingController.class, () -> new LabellingController(labelling))
                 .with(ThresholdController.class, () -> new ThresholdController(thresholds, theme))
                 .with(HeatmapController.class, () -> new HeatmapController(heatmap, theme, () -> mainRef[0].showTimeline()))
+                .with(ModelsController.class, () -> new ModelsController(models, theme))
                 .with(MainController.class, () -> new MainController(model, labelling, timeline, nav, theme, tasks.running(),
                         () -> { }));
         ViewLoader.View<MainController> v = new ViewLoader(text, controllers).load("main");

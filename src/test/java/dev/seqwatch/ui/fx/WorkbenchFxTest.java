@@ -103,4 +103,22 @@ class WorkbenchFxTest {
         assertThat(after).hasSize(history.size() + 2);
         assertThat(after.get(after.size() - 1).fraudType()).isEqualTo("account_takeover");
     }
+
+    @Test
+    void startAndCancelARetrain() {
+        robot.clickOn("#modelsTab .tab-label");
+        int versionsBefore = app.window().views().model().activeModelId();
+        javafx.scene.control.ComboBox<String> det = robot.lookup("#detectorChoice").queryComboBox();
+        // a DL4J detector: loading the native backend alone takes longer than the click on Cancel
+        robot.interact(() -> det.setValue("autoencoder"));
+        robot.clickOn("#trainButton");
+        javafx.scene.control.Labeled msg = robot.lookup("#modelsMessage").queryLabeled();
+        waitUntil(() -> msg.getText().startsWith("Training autoencoder"), msg::getText);
+        robot.clickOn("#cancelTrainButton");
+        waitUntil(() -> msg.getText().equals("Training cancelled; no version was stored."), msg::getText);
+        waitUntil(() -> !robot.lookup("#trainButton").queryButton().isDisabled(), () -> "train button still disabled");
+        TableView<?> versions = robot.lookup("#versionsTable").queryTableView();
+        assertThat(versions.getItems()).hasSize(1);
+        assertThat(app.window().views().model().activeModelId()).isEqualTo(versionsBefore);
+    }
 }

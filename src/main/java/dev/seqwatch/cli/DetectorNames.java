@@ -1,0 +1,18 @@
+package dev.seqwatch.cli;
+
+import dev.seqwatch.detect.DetectorRegistry;
+
+import java.util.Iterator;
+
+/** The registry's detector names, for picocli's help text. */
+final class DetectorNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+        return DetectorRegistry.standard().names().iterator();
+    }
+
+    /** DESIGN.md: the LSTM is the default detector; markov until it is registered. */
+    static String defaultDetector(DetectorRegistry r) {
+        return r.names().contains("lstm") ? "lstm" : "markov";
+    }
+}

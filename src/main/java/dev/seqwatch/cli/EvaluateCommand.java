@@ -1,0 +1,69 @@
+package dev.seqwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.evaluate.Evaluation;
+import dev.seqwatch.evaluate.LabelFile;
+import dev.seqwatch.store.Workspace;
+import dev.seqwatch.workflow.ModelService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code seqwatch evaluate}: metrics of a model against labels, one JSON object with --json. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a model against labels (the workspace's current labels, or --labels FILE).")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "workspace file")
+    Path db;
+
+    @Option(names = "--model", required = true, description = "model file")
+    Path model;
+
+    @Option(names = "--labels", description = "labels file user_id,label[,fraud_type[,note]] (not stored); default: the workspace's labels")
+    Path labelsFile;
+
+    @Option(names = "--threshold", description = "flag users with score >= T; default: the model's calibrated threshold, else best F1 on these labels")
+    Double threshold;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        var out = spec.commandLine().getOut();
+        LabelSet labels = labelsFile == null ? null : LabelFile.read(labelsFile);
+        Evaluation e;
+        String detector;
+        int id;
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+            ModelService svc = new ModelService(ws, DetectorRegistry.standard());
+            id = svc.addModelFile(model);
+            detector = svc.load(id).name();
+            e = svc.evaluate(id, labels, threshold == null ? Double.NaN : threshold, p);
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>(e.toMap());
+        m.put("detector", detector);
+        m.put("model_version", id);
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(m));
+        } else {
+            out.printf("%s (model version %d) on %d users, %d fraud%n", detector, id, e.nUsers(), e.nFraud());
+            out.printf("  threshold %.6g (%s): flagged %d, precision %.4f, recall %.4f, F1 %.4f%n", e.threshold(),
+                    e.thresholdSource(), e.flagged(), e.precision(), e.recall(), e.f1());
+            out.printf("  ROC-AUC %.4f, PR-AUC (average precision) %.4f, precision@%d %.4f%n", e.rocAuc(), e.prAuc(),
+                    e.k(), e.precisionAtK());
+            e.perFraudType().forEach((t, v) -> out.printf("  %-20s caught %d of %d%n", t, v[0], v[1]));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.seqwatch.detect.ensemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.detect.Detector;
+import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.detect.FitOptions;
+import dev.seqwatch.detect.FitReport;
+import dev.seqwatch.detect.ModelFile;
+import dev.seqwatch.detect.Scores;
+import dev.seqwatch.detect.UserScores;
+import dev.seqwatch.detect.vector.Bin;
+import dev.seqwatch.evaluate.Ensembles;
+import dev.seqwatch.sequence.SequenceSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trainable ensemble, so the combination that wins {@code seqwatch compare} can be the active model.
+ * It trains its {@code members} (parameter, comma separated; default {@code markov,zscore,iforest})
+ * on the same users and maps each member's score to its empirical CDF on the training users (so
+ * scores of different scales become comparable and a new user's score does not depend on who else
+ * is scored). Combination: when the training users include labelled users of both classes, a
+ * logistic regression on the members' CDF scores (stacking; {@code seqwatch compare} reports its
+ * cross-validated quality, here it is fitted on all labelled training users); otherwise the mean of
+ * the CDF scores (rank average). With {@code --exclude-fraud} no fraud is left to learn from, so
+ * the ensemble is the rank average. Step scores and expectations come from the first member that has them.
+ */
+public final class EnsembleDetector implements Detector {
+    public static final String NAME = "ensemble";
+    private static final int QUANTILES = 1024;
+
+    private final List<String> members = new ArrayList<>(List.of("markov", "zscore", "iforest"));
+    private final List<Detector> trained = new ArrayList<>();
+    private double[][] cdf;      // per member, sorted training-score quantiles
+    private double[] weights;    // logistic regression (intercept first) or null for the rank average
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    private static DetectorRegistry registry() {
+        return DetectorRegistry.standard();
+    }
+
+    @Override
+    public FitReport fit(SequenceSet train, FitOptions o, ProgressListener p) {
+        long t0 = System.currentTimeMillis();
+        String m = o.params().get("members");
+        if (m != null) {
+            members.clear();
+            for (String s : m.split(",")) {
+                if (!s.isBlank()) {
+                    members.add(s.trim());
+                }
+            }
+        }
+        if (members.isEmpty() || members.contains(NAME)) {
+            throw new UserFacingException("ensemble: members must name other detectors, was '" + m + "'");
+        }
+        trained.clear();
+        int k = members.size();
+        double[][] trainScores = new double[k][];
+        for (int i = 0; i < k; i++) {
+            Detector d = registry().create(members.get(i));
+            double from = (double) i / k;
+            double to = (i + 1.0) / k;
+            d.fit(train, new FitOptions(o.epochs(), o.seed(), o.excludeFraud(), o.labels(), Map.of()), sub(p, from, from + (to - from) * 0.8));
+            trainScores[i] = aligned(train, d.score(train, sub(p, from + (to - from) * 0.8, to)));
+            trained.add(d);
+        }
+        cdf = new double[k][];
+        for (int i = 0; i < k; i++) {
+            cdf[i] = quantiles(trainScores[i]);
+        }
+        // stacking when the training users carry labels of both classes
+        LabelSet labels = o.labels();
+        int n = train.size();
+        double[][] x = new double[n][k];
+        boolean[] use = new boolean[n];
+        boolean[] fraud = new boolean[n];
+        int pos = 0;
+        int neg = 0;
+        for (int u = 0; u < n; u++) {
+            for (int i = 0; i < k; i++) {
+                x[u][i] = cdfOf(cdf[i], trainScores[i][u]);
+            }
+            Boolean f = labels.isFraud(train.users().get(u).userId());
+            use[u] = f != null;
+            fraud[u] = f != null && f;
+            if (f != null) {
+                if (f) {
+                    pos++;
+                } else {
+                    neg++;
+                }
+            }
+        }
+        weights = pos >= 2 && neg >= 2 ? Ensembles.LogisticRegression.fit(x, u -> use[u], fraud).weights() : null;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("members", String.join(",", members));
+        details.put("combination", weights == null ? "rank-average" : "stacked");
+        details.put("labelled_fraud_in_training", pos);
+        return new FitReport(NAME, train.size(), train.totalEvents(), System.currentTimeMillis() - t0, List.of(), details);
+    }
+
+    private static double[] aligned(SequenceSet s, Scores sc) {
+        double[] out = new double[s.size()];
+        for (int i = 0; i < s.size(); i++) {
+            UserScores u = sc.user(s.users().get(i).userId());
+            out[i] = u == null || Double.isNaN(u.score()) ? Double.NEGATIVE_INFINITY : u.score();
+        }
+        return out;
+    }
+
+    private static double[] quantiles(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        if (s.length <= QUANTILES) {
+            return s;
+        }
+        double[] q = new double[QUANTILES];
+        for (int i = 0; i < QUANTILES; i++) {
+            q[i] = s[(int) Math.round((double) i * (s.length - 1) / (QUANTILES - 1))];
+        }
+        return q;
+    }
+
+    /** Mid-rank empirical CDF in [0, 1]. */
+    static double cdfOf(double[] sorted, double x) {
+        if (Double.isNaN(x)) {
+            x = Double.NEGATIVE_INFINITY;
+        }
+        int lo = lowerBound(sorted, x);
+        int hi = lo;
+        while (hi < sorted.length && sorted[hi] == x) {
+            hi++;
+        }
+        return sorted.length == 0 ? 0.5 : (lo + hi) / 2.0 / sorted.length;
+    }
+
+    private static int lowerBound(double[] a, double x) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    public Scores score(SequenceSet s, ProgressListener p) {
+        if (cdf == null) {
+            throw new IllegalStateException("ensemble: score before fit or load");
+        }
+        int k = trained.size();
+        Scores[] per = new Scores[k];
+        for (int i = 0; i < k; i++) {
+            per[i] = trained.get(i).score(s, sub(p, (double) i / k, (i + 1.0) / k));
+        }
+        Scores stepSource = null;
+        for (Scores sc : per) {
+            if (!sc.users().isEmpty() && sc.users().get(0).steps() != null) {
+                stepSource = sc;
+                break;
+            }
+        }
+        List<UserScores> out = new ArrayList<>(s.size());
+        double[] x = new double[k];
+        for (int u = 0; u < s.size(); u++) {
+            String id = s.users().get(u).userId();
+            for (int i = 0; i < k; i++) {
+                UserScores us = per[i].user(id);
+                x[i] = cdfOf(cdf[i], us == null ? Double.NaN : us.score());
+            }
+            double score;
+            if (weights == null) {
+                score = Arrays.stream(x).average().orElse(0);
+            } else {
+                double z = weights[0];
+                for (int i = 0; i < k; i++) {
+                    z += weights[i + 1] * x[i];
+                }
+                score = 1 / (1 + Math.exp(-z));
+            }
+            UserScores st = stepSource == null ? null : stepSource.user(id);
+            out.add(new UserScores(id, score, st == null ? null : st.steps(), st == null ? null : st.expected()));
+        }
+        return stepSource == null ? new Scores(NAME, List.of(), 0, out)
+                : new Scores(NAME, stepSource.tokenNames(), stepSource.topK(), out);
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        if (cdf == null) {
+            throw new IllegalStateException("ensemble: save before fit");
+        }
+        ObjectNode m = ModelFile.newManifest(NAME);
+        ObjectNode params = m.putObject("params");
+        ArrayNode arr = params.putArray("members");
+        members.forEach(arr::add);
+        params.put("combination", weights == null ? "rank-average" : "stacked");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        Bin b = new Bin().doubles(weights == null ? new double[0] : weights);
+        for (double[] q : cdf) {
+            b.doubles(q);
+        }
+        entries.put("combination.bin", b.toByteArray());
+        for (int i = 0; i < trained.size(); i++) {
+            Path tmp = Files.createTempFile("seqwatch-member-", ".swm");
+            try {
+                trained.get(i).save(tmp);
+                entries.put("member-" + i + ".swm", Files.readAllBytes(tmp));
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        ModelFile.write(file, m, entries);
+    }
+
+    public static EnsembleDetector load(ModelFile f) {
+        EnsembleDetector d = new EnsembleDetector();
+        d.members.clear();
+        for (JsonNode n : f.manifest().path("params").path("members")) {
+            d.members.add(n.asText());
+        }
+        if (d.members.isEmpty() || d.members.contains(NAME)) {
+            throw new UserFacingException("damaged ensemble model: bad member list");
+        }
+        Bin.Reader r = new Bin.Reader(f.entry("combination.bin"), "combination.bin");
+        double[] w = r.doubles();
+        d.weights = w.length == 0 ? null : w;
+        if (d.weights != null && d.weights.length != d.members.size() + 1) {
+            throw new UserFacingException("damaged ensemble model: weights do not match members");
+        }
+        d.cdf = new double[d.members.size()][];
+        for (int i = 0; i < d.members.size(); i++) {
+            d.cdf[i] = r.doubles();
+            Path tmp = null;
+            try {
+                tmp = Files.createTempFile("seqwatch-member-", ".swm");
+                Files.write(tmp, f.entry("member-" + i + ".swm"));
+                Detector m = registry().load(tmp);
+                if (!m.name().equals(d.members.get(i))) {
+                    throw new UserFacingException("damaged ensemble model: member " + i + " is not " + d.members.get(i));
+                }
+                d.trained.add(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (tmp != null) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // temp file
+                    }
+                }
+            }
+        }
+        return d;
+    }
+
+    private static ProgressListener sub(ProgressListener p, double from, double to) {
+        return new ProgressListener() {
+            @Override
+            public void progress(double fraction, String message) {
+                p.progress(fraction < 0 ? -1 : from + (to - from) * Math.min(1, fraction), message);
+            }
+
+            @Override
+            public void metric(String name, double x, double value) {
+                p.metric(name, x, value);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return p.isCancelled();
+            }
+        };
+    }
+}

@@ -1,0 +1,289 @@
+package dev.seqwatch.evaluate;
+
+import dev.seqwatch.common.CancelledException;
+import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.detect.Detector;
+import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.detect.FitOptions;
+import dev.seqwatch.detect.Scores;
+import dev.seqwatch.detect.UserScores;
+import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.sequence.UserSequence;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Side-by-side comparison of detectors on labelled users (the engine behind {@code seqwatch compare}
+ * and the workbench's Compare view; no JavaFX). Two rounds:
+ * <ul>
+ * <li><b>unsupervised</b>: every detector trains on all users, labels are used only to evaluate;</li>
+ * <li><b>labels</b>: users labelled fraud are left out of training and the labels are passed to the
+ *     detector (a detector with a supervised part may use them); the stacked ensemble learns from
+ *     the labels with k-fold cross-validation so no user is scored by a model that saw its label.</li>
+ * </ul>
+ * Each round adds the rank-average ensemble of its detectors (and, with labels, the stacked one).
+ * Two label sets: the <em>evaluation</em> labels (the answer key every row is scored against) and
+ * the <em>training</em> labels the "labels" round may learn from (e.g. the analysts' labels of the
+ * workspace while the evaluation uses a fuller answer key; they may be the same set). Users labelled
+ * in the training labels are scored by the stacked model out of fold; the others by a model fitted
+ * on all training labels.
+ * A detector that fails is reported with its error; the others go on. Cancellation throws.
+ */
+public final class DetectorComparison {
+    public static final String UNSUPERVISED = "unsupervised";
+    public static final String LABELS = "labels";
+    public static final String RANK_AVERAGE = "ensemble:rank-average";
+    public static final String STACKED = "ensemble:stacked";
+
+    private final DetectorRegistry registry;
+
+    public DetectorComparison(DetectorRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** What to compare; {@code params} per detector name; {@code modes} a subset of unsupervised, labels. */
+    public record Options(List<String> detectors, List<String> modes, int epochs, long seed,
+                          Map<String, Map<String, String>> params, int folds) {
+        public static Options of(List<String> detectors) {
+            return new Options(detectors, List.of(UNSUPERVISED, LABELS), 0, 42L, Map.of(), 5);
+        }
+    }
+
+    /** One line of the table: {@code curve} for ROC / PR plots; {@code error} non-null when the detector failed. */
+    public record Row(String detector, String mode, Evaluation evaluation, long fitMillis, long scoreMillis,
+                      ThresholdCurve curve, String error) {
+        public boolean ensemble() {
+            return detector.startsWith("ensemble:");
+        }
+    }
+
+    /** The ensemble's PR-AUC and ROC-AUC minus those of the best single detector of its round (by PR-AUC). */
+    public record Gain(String mode, String ensemble, String bestSingle, double prAucGain, double rocAucGain) {
+    }
+
+    public record Report(int nUsers, int nLabelled, int nFraud, List<Row> rows, List<Gain> gains) {
+    }
+
+    /** Every registered detector except the trainable ensemble (the comparison builds its own ensembles). */
+    public static List<String> defaultDetectors(DetectorRegistry registry) {
+        return registry.names().stream().filter(n -> !n.equals("ensemble")).toList();
+    }
+
+    public Report run(SequenceSet all, LabelSet labels, Options o, ProgressListener p) {
+        return run(all, labels, labels, o, p);
+    }
+
+    /** @param trainingLabels what the "labels" round may learn from; {@code labels} is the answer key */
+    public Report run(SequenceSet all, LabelSet labels, LabelSet trainingLabels, Options o, ProgressListener p) {
+        if (o.modes().contains(LABELS) && trainingLabels.fraudUsers().isEmpty()) {
+            throw new UserFacingException("the training labels name no fraud user: the 'labels' round has nothing to learn from");
+        }
+        if (labels.fraudUsers().isEmpty()) {
+            throw new UserFacingException("the labels name no fraud user: nothing to compare on");
+        }
+        if (o.detectors().isEmpty()) {
+            throw new UserFacingException("no detector to compare");
+        }
+        for (String d : o.detectors()) {
+            registry.create(d); // unknown names fail before any work
+        }
+        List<Row> rows = new ArrayList<>();
+        List<Gain> gains = new ArrayList<>();
+        int rounds = o.modes().size() * o.detectors().size();
+        int done = 0;
+        for (String mode : o.modes()) {
+            boolean useLabels = mode.equals(LABELS);
+            SequenceSet train = useLabels ? all.without(trainingLabels.fraudUsers()) : all;
+            FitOptions fo = new FitOptions(o.epochs(), o.seed(), useLabels, useLabels ? trainingLabels : LabelSet.empty(), Map.of());
+            List<String> okNames = new ArrayList<>();
+            List<double[]> okScores = new ArrayList<>();
+            List<Row> single = new ArrayList<>();
+            for (String name : o.detectors()) {
+                double from = (double) done / rounds;
+                double to = (double) (done + 1) / rounds;
+                done++;
+                p.progress(from, mode + ": " + name);
+                Row row;
+                try {
+                    Detector d = registry.create(name);
+                    FitOptions opts = new FitOptions(fo.epochs(), fo.seed(), fo.excludeFraud(), fo.labels(),
+                            o.params().getOrDefault(name, Map.of()));
+                    long t0 = System.nanoTime();
+                    d.fit(train, opts, sub(p, from, from + (to - from) * 0.7));
+                    long fitMs = (System.nanoTime() - t0) / 1_000_000;
+                    long t1 = System.nanoTime();
+                    Scores s = d.score(all, sub(p, from + (to - from) * 0.7, to));
+                    long scoreMs = (System.nanoTime() - t1) / 1_000_000;
+                    double[] aligned = align(all, s);
+                    LabelledScores ls = LabelledScores.of(s, labels);
+                    row = new Row(name, mode, Evaluation.of(ls, Double.NaN), fitMs, scoreMs, ls.curve(), null);
+                    okNames.add(name);
+                    okScores.add(aligned);
+                } catch (CancelledException e) {
+                    throw e;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    row = new Row(name, mode, null, 0, 0, null, e.getMessage() == null ? e.toString() : e.getMessage());
+                }
+                rows.add(row);
+                single.add(row);
+                p.checkCancelled();
+            }
+            if (okScores.size() >= 2) {
+                double[][] sc = okScores.toArray(new double[0][]);
+                Row avg = ensembleRow(RANK_AVERAGE, mode, all, labels, Ensembles.rankAverage(sc));
+                rows.add(avg);
+                gains.add(gain(mode, avg, single));
+                if (useLabels) {
+                    Row st = ensembleRow(STACKED, mode, all, labels, stacked(all, trainingLabels, sc, o));
+                    rows.add(st);
+                    gains.add(gain(mode, st, single));
+                }
+            }
+        }
+        p.progress(1, "comparison done");
+        for (Row r : rows) {
+            if (r.evaluation() != null) {
+                return new Report(all.size(), labelledCount(all, labels), r.evaluation().nFraud(), rows, gains);
+            }
+        }
+        return new Report(all.size(), labelledCount(all, labels), 0, rows, gains);
+    }
+
+    private static int labelledCount(SequenceSet all, LabelSet labels) {
+        int n = 0;
+        for (UserSequence u : all.users()) {
+            if (labels.isLabelled(u.userId())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static double[] align(SequenceSet all, Scores s) {
+        double[] out = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            UserScores u = s.user(all.users().get(i).userId());
+            out[i] = u == null ? Double.NaN : u.score();
+        }
+        return out;
+    }
+
+    private static double[] stacked(SequenceSet all, LabelSet labels, double[][] sc, Options o) {
+        int n = all.size();
+        double[][] ranks = new double[sc.length][];
+        for (int d = 0; d < sc.length; d++) {
+            ranks[d] = Ensembles.normalisedRanks(sc[d]);
+        }
+        double[][] x = new double[n][sc.length];
+        boolean[] labelled = new boolean[n];
+        boolean[] fraud = new boolean[n];
+        boolean anyNormal = labels.all().stream().anyMatch(l -> !l.fraud());
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < sc.length; d++) {
+                x[i][d] = ranks[d][i];
+            }
+            Boolean f = labels.isFraud(all.users().get(i).userId());
+            labelled[i] = f != null || !anyNormal;
+            fraud[i] = f != null && f;
+        }
+        return Ensembles.stackedOutOfFold(x, labelled, fraud, Math.max(2, o.folds()), o.seed());
+    }
+
+    private static Row ensembleRow(String name, String mode, SequenceSet all, LabelSet labels, double[] scores) {
+        long t0 = System.nanoTime();
+        List<UserScores> us = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            us.add(new UserScores(all.users().get(i).userId(), scores[i], null, null));
+        }
+        LabelledScores ls = LabelledScores.of(new Scores(name, List.of(), 0, us), labels);
+        return new Row(name, mode, Evaluation.of(ls, Double.NaN), 0, (System.nanoTime() - t0) / 1_000_000, ls.curve(), null);
+    }
+
+    private static Gain gain(String mode, Row ensemble, List<Row> single) {
+        Row best = null;
+        for (Row r : single) {
+            if (r.evaluation() != null && (best == null || r.evaluation().prAuc() > best.evaluation().prAuc())) {
+                best = r;
+            }
+        }
+        if (best == null) {
+            return new Gain(mode, ensemble.detector(), null, Double.NaN, Double.NaN);
+        }
+        return new Gain(mode, ensemble.detector(), best.detector(),
+                ensemble.evaluation().prAuc() - best.evaluation().prAuc(),
+                ensemble.evaluation().rocAuc() - best.evaluation().rocAuc());
+    }
+
+    private static ProgressListener sub(ProgressListener p, double from, double to) {
+        return new ProgressListener() {
+            @Override
+            public void progress(double fraction, String message) {
+                p.progress(fraction < 0 ? -1 : from + (to - from) * Math.min(1, fraction), message);
+            }
+
+            @Override
+            public void metric(String name, double x, double value) {
+                p.metric(name, x, value);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return p.isCancelled();
+            }
+        };
+    }
+
+    /** The report as JSON-ready maps (the shape {@code seqwatch compare --json} prints). */
+    public static Map<String, Object> toMap(Report r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n_users", r.nUsers());
+        m.put("n_labelled", r.nLabelled());
+        m.put("n_fraud", r.nFraud());
+        m.put("pr_auc_method", "average_precision");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Row row : r.rows()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("detector", row.detector());
+            e.put("mode", row.mode());
+            if (row.error() != null) {
+                e.put("error", row.error());
+            } else {
+                Evaluation ev = row.evaluation();
+                e.put("roc_auc", num(ev.rocAuc()));
+                e.put("pr_auc", num(ev.prAuc()));
+                e.put("k", ev.k());
+                e.put("precision_at_k", num(ev.precisionAtK()));
+                e.put("best_f1", num(ev.bestF1()));
+                e.put("best_f1_threshold", num(ev.bestF1Threshold()));
+                e.put("fit_ms", row.fitMillis());
+                e.put("score_ms", row.scoreMillis());
+                Map<String, Object> types = new LinkedHashMap<>();
+                ev.perFraudType().forEach((t, v) -> types.put(t, v[1] == 0 ? null : (double) v[0] / v[1]));
+                e.put("recall_by_fraud_type_at_best_f1", types);
+            }
+            rows.add(e);
+        }
+        m.put("rows", rows);
+        List<Map<String, Object>> gains = new ArrayList<>();
+        for (Gain g : r.gains()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("mode", g.mode());
+            e.put("ensemble", g.ensemble());
+            e.put("best_single", g.bestSingle());
+            e.put("pr_auc_gain", num(g.prAucGain()));
+            e.put("roc_auc_gain", num(g.rocAucGain()));
+            gains.add(e);
+        }
+        m.put("ensemble_gain", gains);
+        return m;
+    }
+
+    private static Object num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+}

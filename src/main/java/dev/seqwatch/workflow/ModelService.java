@@ -1,0 +1,370 @@
+package dev.seqwatch.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.detect.Detector;
+import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.detect.FitOptions;
+import dev.seqwatch.detect.FitReport;
+import dev.seqwatch.detect.ModelFile;
+import dev.seqwatch.detect.Scores;
+import dev.seqwatch.evaluate.Evaluation;
+import dev.seqwatch.evaluate.LabelledScores;
+import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.store.EventDao;
+import dev.seqwatch.store.LabelDao;
+import dev.seqwatch.store.ModelDao;
+import dev.seqwatch.store.ScoreDao;
+import dev.seqwatch.store.Workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Trains, scores, evaluates and activates model versions of one workspace: the single entry point
+ * the command line and the workbench share (no JavaFX here). Every method blocks and runs on the
+ * caller's thread (the GUI calls it from a background task); progress and cancellation go through
+ * the {@link ProgressListener}. A cancelled call throws {@code CancelledException} and leaves the
+ * workspace as it was: results are written in one transaction at the very end.
+ */
+public final class ModelService {
+    private static final ObjectMapper JSON = ModelFile.json();
+
+    private final Workspace ws;
+    private final DetectorRegistry registry;
+    private final EventDao events = new EventDao();
+    private final LabelDao labels = new LabelDao();
+    private final ModelDao models = new ModelDao();
+    private final ScoreDao scoreDao = new ScoreDao();
+
+    public ModelService(Workspace ws, DetectorRegistry registry) {
+        this.ws = ws;
+        this.registry = registry;
+    }
+
+    /**
+     * What to train. {@code activate}: make the new version active; the first model of a workspace
+     * becomes active anyway. {@code params} are detector-specific settings (strings).
+     */
+    public record TrainRequest(String detector, int epochs, long seed, boolean excludeFraud,
+                               Map<String, String> params, boolean activate) {
+        public TrainRequest {
+            params = params == null ? Map.of() : Map.copyOf(params);
+        }
+
+        public static TrainRequest of(String detector) {
+            return new TrainRequest(detector, 0, 42L, false, Map.of(), false);
+        }
+
+        /**
+         * The request that makes a row of a detector comparison the active model: a single detector
+         * as it was trained in the comparison's round, or, for an ensemble row, the trainable
+         * {@code ensemble} detector over the detectors that were compared (stacked when trained
+         * with labels and fraud users present, else rank average).
+         */
+        public static TrainRequest forComparisonRow(String rowDetector, String mode, List<String> compared, long seed) {
+            boolean labels = "labels".equals(mode);
+            if (rowDetector.startsWith("ensemble:")) {
+                boolean stacked = rowDetector.endsWith("stacked");
+                // stacking needs the fraud users in the training set, so they are not excluded
+                return new TrainRequest("ensemble", 0, seed, labels && !stacked,
+                        Map.of("members", String.join(",", compared)), true);
+            }
+            return new TrainRequest(rowDetector, 0, seed, labels, Map.of(), true);
+        }
+    }
+
+    /**
+     * A trained and stored version. {@code evaluation} is null when the workspace had no usable
+     * labels (both classes needed, or fraud-only labels); {@code excludedFraudUsers} were left out
+     * of training.
+     */
+    public record TrainResult(int modelId, boolean active, Detector detector, FitReport report,
+                              Evaluation evaluation, int excludedFraudUsers, byte[] modelBytes) {
+    }
+
+    /** Scores of one version, as stored. */
+    public record ScoreResult(int modelId, Scores scores, SequenceSet sequences, long millis) {
+    }
+
+    /**
+     * Trains a new version on every user of the workspace (minus fraud-labelled users when asked),
+     * evaluates it on the labelled users if there are labels, stores it with its parameters,
+     * training summary and metrics, and writes the model file to {@code modelOut} (may be null).
+     */
+    public TrainResult train(TrainRequest req, Path modelOut, ProgressListener p) {
+        Detector d = registry.create(req.detector());
+        if (modelOut != null) {
+            checkWritable(modelOut);
+        }
+        p.progress(0, "loading events");
+        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
+        if (all.size() == 0) {
+            throw new UserFacingException(ws.file() + ": the workspace has no events; import a log first");
+        }
+        LabelSet current = ws.read(labels::current);
+        SequenceSet train = all;
+        int excluded = 0;
+        if (req.excludeFraud()) {
+            Set<String> fraud = current.fraudUsers();
+            train = all.without(fraud);
+            excluded = all.size() - train.size();
+            if (train.size() == 0) {
+                throw new UserFacingException("every user is labelled fraud: nothing left to train on");
+            }
+        }
+        p.checkCancelled();
+        FitOptions options = new FitOptions(req.epochs(), req.seed(), req.excludeFraud(), current, req.params());
+        FitReport report = d.fit(train, options, new SubProgress(p, 0.1, 0.8));
+        p.checkCancelled();
+
+        Evaluation eval = null;
+        if (usable(current)) {
+            p.progress(0.8, "evaluating on " + current.size() + " labelled users");
+            Scores s = d.score(evaluationSet(all, current), new SubProgress(p, 0.8, 0.95));
+            eval = Evaluation.of(s, current, Double.NaN);
+        }
+        p.checkCancelled();
+
+        ObjectNode params = JSON.createObjectNode();
+        params.put("detector", d.name());
+        params.put("epochs", req.epochs());
+        params.put("seed", req.seed());
+        params.put("exclude_fraud", req.excludeFraud());
+        params.set("params", JSON.valueToTree(new java.util.TreeMap<>(req.params())));
+        Map<String, Object> trainedOn = new LinkedHashMap<>();
+        trainedOn.put("workspace", ws.file().getFileName().toString());
+        trainedOn.put("users", report.users());
+        trainedOn.put("events", report.events());
+        trainedOn.put("excluded_fraud_users", excluded);
+        trainedOn.put("labelled_users", current.size());
+        trainedOn.put("millis", report.millis());
+        trainedOn.put("loss_per_epoch", report.lossPerEpoch());
+        trainedOn.put("details", report.details());
+        Map<String, Object> metrics = eval == null ? Map.of("note", "no labels to evaluate on") : eval.toMap();
+
+        byte[] bytes = modelBytes(d, params, trainedOn, metrics, eval);
+        p.progress(0.97, "storing model version");
+        String paramsJson = json(params);
+        String trainedJson = json(trainedOn);
+        String metricsJson = json(metrics);
+        int[] idAndActive = ws.write(c -> {
+            int id = models.add(c, d.name(), paramsJson, trainedJson, metricsJson, bytes);
+            boolean activate = req.activate() || models.active(c).isEmpty();
+            if (activate) {
+                models.activate(c, id);
+            }
+            return new int[]{id, activate ? 1 : 0};
+        });
+        if (modelOut != null) {
+            writeBytes(modelOut, bytes);
+        }
+        p.progress(1, "model version " + idAndActive[0] + " stored");
+        return new TrainResult(idAndActive[0], idAndActive[1] == 1, d, report, eval, excluded, bytes);
+    }
+
+    /** Labels can evaluate when they contain fraud (normal users are then the rest or the labelled normals). */
+    private static boolean usable(LabelSet l) {
+        return !l.fraudUsers().isEmpty();
+    }
+
+    /** Only labelled users need scores when both classes are labelled; otherwise everybody. */
+    private static SequenceSet evaluationSet(SequenceSet all, LabelSet l) {
+        boolean anyNormal = l.all().stream().anyMatch(x -> !x.fraud());
+        return anyNormal ? all.filter(u -> l.isLabelled(u.userId())) : all;
+    }
+
+    /** The detector's file with training summary, metrics and the calibrated threshold in its manifest. */
+    private static byte[] modelBytes(Detector d, ObjectNode params, Map<String, Object> trainedOn,
+                                     Map<String, Object> metrics, Evaluation eval) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("seqwatch-model-", ".zip");
+            d.save(tmp);
+            ModelFile mf = ModelFile.read(tmp);
+            ObjectNode m = mf.manifest();
+            m.set("run", params);
+            m.set("trained_on", JSON.valueToTree(trainedOn));
+            m.set("metrics", JSON.valueToTree(metrics));
+            if (eval != null && !Double.isNaN(eval.bestF1Threshold())) {
+                ObjectNode cal = m.putObject("calibration");
+                cal.put("threshold", eval.bestF1Threshold());
+                cal.put("method", "best F1 on " + eval.nUsers() + " labelled users of the training workspace");
+            }
+            mf.writeTo(tmp);
+            return Files.readAllBytes(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model file: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Stores an external model file as a version (not active), or finds the version that already
+     * holds exactly these bytes. Checks that the file is a model of a known detector.
+     */
+    public int addModelFile(Path file) {
+        Detector d = registry.load(file); // validates format and detector
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read model file: " + e.getMessage(), e);
+        }
+        return ws.write(c -> {
+            for (ModelDao.ModelRecord r : models.list(c)) {
+                if (r.detector().equals(d.name()) && Arrays.equals(models.file(c, r.id()), bytes)) {
+                    return r.id();
+                }
+            }
+            ModelFile mf = ModelFile.read(file);
+            return models.add(c, d.name(), json(mf.manifest().path("run")), json(mf.manifest().path("trained_on")),
+                    json(mf.manifest().path("metrics")), bytes);
+        });
+    }
+
+    /** Loads version {@code modelId} from the workspace. */
+    public Detector load(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("seqwatch-model-", ".zip");
+            Files.write(tmp, bytes);
+            return registry.load(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** The calibrated threshold stored in a version's model file, NaN when it has none. */
+    public double calibratedThreshold(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("seqwatch-model-", ".zip");
+            Files.write(tmp, bytes);
+            return ModelFile.read(tmp).manifest().path("calibration").path("threshold").asDouble(Double.NaN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Scores every user with version {@code modelId} and replaces its stored user and step scores. */
+    public ScoreResult score(int modelId, ProgressListener p) {
+        Detector d = load(modelId);
+        p.progress(0, "loading events");
+        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
+        long t0 = System.currentTimeMillis();
+        Scores s = d.score(all, new SubProgress(p, 0.1, 0.6));
+        long millis = System.currentTimeMillis() - t0;
+        p.checkCancelled();
+        ws.write(c -> {
+            scoreDao.replace(c, modelId, s, all, new SubProgress(p, 0.6, 1.0));
+            return null;
+        });
+        p.progress(1, "scored " + s.users().size() + " users");
+        return new ScoreResult(modelId, s, all, millis);
+    }
+
+    /**
+     * Evaluates version {@code modelId} against {@code labelSet} (null: the workspace's current
+     * labels). {@code threshold}: NaN uses the model's calibrated threshold if it has one, else the
+     * best-F1 threshold on these labels. Scores are computed fresh, not read from storage.
+     */
+    public Evaluation evaluate(int modelId, LabelSet labelSet, double threshold, ProgressListener p) {
+        LabelSet l = labelSet != null ? labelSet : ws.read(labels::current);
+        if (!usable(l)) {
+            throw new UserFacingException(labelSet != null ? "the labels file names no fraud user: nothing to evaluate"
+                    : "the workspace has no fraud labels: import labels (seqwatch labels) or pass --labels FILE");
+        }
+        Detector d = load(modelId);
+        p.progress(0, "loading events");
+        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.2)));
+        Scores s = d.score(evaluationSet(all, l), new SubProgress(p, 0.2, 1.0));
+        if (!Double.isNaN(threshold)) {
+            return Evaluation.of(LabelledScores.of(s, l), threshold, "given");
+        }
+        return Evaluation.of(LabelledScores.of(s, l), calibratedThreshold(modelId), "calibrated");
+    }
+
+    /** Makes version {@code modelId} the active one. */
+    public void activate(int modelId) {
+        ws.write(c -> {
+            models.activate(c, modelId);
+            return null;
+        });
+    }
+
+    public List<ModelDao.ModelRecord> versions() {
+        return ws.read(models::list);
+    }
+
+    public Optional<ModelDao.ModelRecord> active() {
+        return ws.read(models::active);
+    }
+
+    private static void checkWritable(Path out) {
+        Path dir = out.toAbsolutePath().getParent();
+        if (Files.isDirectory(out)) {
+            throw new UserFacingException(out + " is a folder; give a model file name");
+        }
+        if (dir != null && Files.exists(dir) && !Files.isWritable(dir)) {
+            throw new UserFacingException("cannot write the model file: folder " + dir + " is not writable");
+        }
+    }
+
+    private static void writeBytes(Path out, byte[] bytes) {
+        try {
+            Path dir = out.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                try {
+                    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserFacingException("cannot write the model file " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp file; the OS cleans up
+            }
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
