@@ -14,6 +14,8 @@ import dev.seqwatch.ui.thresholds.ThresholdController;
 import dev.seqwatch.ui.thresholds.ThresholdViewModel;
 import dev.seqwatch.ui.timeline.TimelineController;
 import dev.seqwatch.ui.timeline.TimelineViewModel;
+import dev.seqwatch.ui.compare.CompareController;
+import dev.seqwatch.ui.compare.CompareViewModel;
 import dev.seqwatch.ui.models.ModelsController;
 import dev.seqwatch.ui.models.ModelsViewModel;
 import dev.seqwatch.workflow.InvestigationService;
@@ -56,6 +58,7 @@ public final class WorkspaceViews {
                 .with(ThresholdController.class, () -> new ThresholdController(thresholds, theme))
                 .with(HeatmapController.class, () -> new HeatmapController(heatmap, theme, () -> mainRef[0].showTimeline()))
                 .with(ModelsController.class, () -> new ModelsController(models, theme))
+                .with(CompareController.class, () -> new CompareController(new CompareViewModel(model, app.detectors()), theme))
                 .with(MainController.class, () -> new MainController(model, labelling, timeline, nav, theme, tasks.running(),
                         () -> { }));
         ViewLoader.View<MainController> v = new ViewLoader(text, controllers).load("main");

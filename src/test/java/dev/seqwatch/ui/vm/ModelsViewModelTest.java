@@ -79,4 +79,16 @@ class ModelsViewModelTest {
         vm.refreshVersions();
         assertThat(vm.versions()).hasSize(1);
     }
+
+    @Test
+    void compareDetectorsFillsTableRowsWithCurves() {
+        var cmp = new dev.seqwatch.ui.compare.CompareViewModel(model, DetectorRegistry.standard());
+        cmp.chosen().clear();
+        cmp.chosen().addAll(java.util.List.of("markov", "zscore"));
+        cmp.run();
+        assertThat(tasks.unhandledErrors()).isEmpty();
+        assertThat(cmp.rows()).extracting(r -> r.detector()).contains("markov", "zscore");
+        assertThat(cmp.rows()).filteredOn(r -> r.error() == null).allMatch(r -> r.curve() != null);
+        assertThat(cmp.messageProperty().get()).contains("Best by PR-AUC");
+    }
 }
