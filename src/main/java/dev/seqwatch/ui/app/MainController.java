@@ -52,6 +52,7 @@ public final class MainController {
     @FXML private QueueController queueController;
     @FXML private LabellingController labellingController;
     @FXML private HeatmapController heatmapController;
+    @FXML private dev.seqwatch.ui.compare.CompareController compareController;
     @FXML private ResourceBundle resources;
 
     public MainController(WorkspaceModel model, LabellingViewModel labelling,
@@ -153,6 +154,11 @@ public final class MainController {
                 tabs.getSelectionModel().select(t);
             }
         }
+    }
+
+    /** For the screenshot tour: starts the comparison with its default detectors. */
+    void runComparisonForScreenshot() {
+        compareController.runForScreenshot();
     }
 
     public SplitPane split() {

@@ -33,7 +33,7 @@ final class ScreenshotTour {
     }
 
     void startPageOnly() {
-        shots.add(new Shot("start", () -> { }));
+        shots.add(new Shot("01-start", () -> { }));
         play(0);
     }
 
@@ -43,15 +43,19 @@ final class ScreenshotTour {
         }
         started = true;
         WorkspaceModel m = v.model();
-        shots.add(new Shot("queue-timeline", () -> {
+        shots.add(new Shot("", () -> {
             if (!m.rows().isEmpty()) {
                 m.open(m.rows().get(0).userId(), -1);
             }
         }));
-        shots.add(new Shot("timeline-step", () -> v.timeline().selectMostSurprisingStep()));
-        shots.add(new Shot("heatmap", () -> v.controller().selectTab("heatmapTab")));
-        shots.add(new Shot("models", () -> v.controller().selectTab("modelsTab")));
-        shots.add(new Shot("dark", () -> {
+        shots.add(new Shot("02-queue-timeline", () -> v.timeline().selectMostSurprisingStep()));
+        shots.add(new Shot("03-heatmap", () -> v.controller().selectTab("heatmapTab")));
+        shots.add(new Shot("04-models", () -> v.controller().selectTab("modelsTab")));
+        shots.add(new Shot("05-compare", () -> {
+            v.controller().selectTab("compareTab");
+            v.controller().runComparisonForScreenshot();
+        }));
+        shots.add(new Shot("07-dark", () -> {
             v.controller().selectTab("timelineTab");
             app.theme().darkProperty().set(true);
         }));
@@ -71,9 +75,12 @@ final class ScreenshotTour {
         }
         Shot s = shots.get(i);
         s.action().run();
-        PauseTransition wait = new PauseTransition(Duration.seconds(2.5));
+        // the comparison runs several detectors: give it time
+        PauseTransition wait = new PauseTransition(Duration.seconds(s.name().contains("compare") ? 25 : 2.5));
         wait.setOnFinished(e -> {
-            snapshot(String.format("%02d-%s.png", i + 1, s.name()));
+            if (!s.name().isEmpty()) {
+                snapshot(s.name() + ".png");
+            }
             play(i + 1);
         });
         wait.play();

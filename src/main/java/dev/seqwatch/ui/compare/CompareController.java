@@ -23,8 +23,8 @@ import java.util.function.Function;
 public final class CompareController {
     private final CompareViewModel vm;
     private final Theme theme;
-    private final CurveChart roc = new CurveChart("false positive rate", "true positive rate (recall)");
-    private final CurveChart pr = new CurveChart("recall", "precision");
+    private final CurveChart roc = new CurveChart("false positive rate", "true positive rate (recall)", false);
+    private final CurveChart pr = new CurveChart("recall", "precision", true);
 
     @FXML private FlowPane choices;
     @FXML private Button runButton;
@@ -66,7 +66,7 @@ public final class CompareController {
         table.setItems(vm.rows());
         table.getColumns().setAll(List.of(
                 col("detector", DetectorComparison.Row::detector),
-                col("mode", DetectorComparison.Row::mode),
+                col("trained", r -> r.mode().equals("labels") ? "with labels" : "without labels"),
                 col("ROC-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().rocAuc())),
                 col("PR-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().prAuc())),
                 col("best F1", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().bestF1())),
@@ -82,7 +82,7 @@ public final class CompareController {
         pr.clear();
         for (DetectorComparison.Row r : vm.rows()) {
             if (r.curve() != null) {
-                String name = r.detector() + " (" + r.mode() + ")";
+                String name = r.detector().replace("ensemble:", "ens. ") + (r.mode().equals("labels") ? " +labels" : "");
                 roc.add(name, r.curve().rocCurve());
                 pr.add(name, r.curve().prCurve());
             }
@@ -93,6 +93,10 @@ public final class CompareController {
         TableColumn<DetectorComparison.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         return c;
+    }
+
+    public void runForScreenshot() {
+        vm.run();
     }
 
     @FXML

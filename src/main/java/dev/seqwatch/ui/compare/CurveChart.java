@@ -20,7 +20,7 @@ public final class CurveChart extends ChartView {
     private final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     private final LegendTitle legend;
 
-    public CurveChart(String xLabel, String yLabel) {
+    public CurveChart(String xLabel, String yLabel, boolean withLegend) {
         super(new XYPlot());
         NumberAxis x = new NumberAxis(xLabel);
         NumberAxis y = new NumberAxis(yLabel);
@@ -32,8 +32,12 @@ public final class CurveChart extends ChartView {
         renderer.setDefaultStroke(new BasicStroke(1.8f));
         plot.setRenderer(renderer);
         plot.setDataset(data);
-        legend = new LegendTitle(plot);
-        chart.addLegend(legend);
+        legend = withLegend ? new LegendTitle(plot) : null;
+        if (legend != null) {
+            legend.setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
+            legend.setItemFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 10));
+            chart.addLegend(legend);
+        }
         setTheme(false);
     }
 
