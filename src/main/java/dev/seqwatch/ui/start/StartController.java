@@ -37,6 +37,19 @@ public final class StartController {
     private void initialize() {
         recent.setItems(vm.recent());
         recent.setPlaceholder(new Label(resources.getString("start.recent.none")));
+        recent.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(String p, boolean empty) {
+                super.updateItem(p, empty);
+                if (empty || p == null) {
+                    setText(null);
+                    return;
+                }
+                Path path = Path.of(p);
+                Path dir = path.toAbsolutePath().getParent();
+                setText(path.getFileName() + (dir == null ? "" : "   \u2014 " + dir));
+            }
+        });
         recent.setOnMouseClicked(e -> {
             if (e.getClickCount() == 2) {
                 openSelectedRecent();
