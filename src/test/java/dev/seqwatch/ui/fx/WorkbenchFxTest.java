@@ -121,4 +121,23 @@ class WorkbenchFxTest {
         assertThat(versions.getItems()).hasSize(1);
         assertThat(app.window().views().model().activeModelId()).isEqualTo(versionsBefore);
     }
+
+    @Test
+    void heatmapCellOpensThatUserAtThatStep() {
+        robot.clickOn("#heatmapTab .tab-label");
+        javafx.scene.image.ImageView image = robot.lookup("#heatmapImage .image-view").queryAs(javafx.scene.image.ImageView.class);
+        waitUntil(() -> image.getImage() != null, () -> "no heatmap image");
+        var views = app.window().views();
+        // the cell of rank 1, third step: rows and columns are evenly spread over the image
+        double cellW = image.getFitWidth() / image.getImage().getWidth();
+        double cellH = image.getFitHeight() / image.getImage().getHeight();
+        javafx.geometry.Point2D p = image.localToScreen(cellW * 2.5, cellH * 0.5);
+        robot.clickOn(p);
+        String rank1 = views.model().rows().get(0).userId();
+        waitUntil(() -> rank1.equals(views.model().selectedUserProperty().get())
+                && views.model().selectedStepProperty().get() == 2, () -> views.model().selectedUserProperty().get()
+                + " step " + views.model().selectedStepProperty().get());
+        waitUntil(() -> robot.lookup("#stepText").queryLabeled().getText().startsWith("Step 3: "),
+                () -> robot.lookup("#stepText").queryLabeled().getText());
+    }
 }
