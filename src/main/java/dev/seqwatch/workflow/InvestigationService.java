@@ -159,28 +159,38 @@ public final class InvestigationService {
             Arrays.fill(act, (short) -1);
             Map<String, Integer> actionCodes = new HashMap<>();
             List<String> actionNames = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.action, s.score FROM event e "
-                    + "LEFT JOIN step_score s ON s.model_id = ? AND s.event_id = e.id "
-                    + "WHERE e.user_id = ? AND" + VISIBLE + "ORDER BY e.ts, e.id LIMIT ?")) {
-                for (int r = 0; r < users.size(); r++) {
-                    ps.setInt(1, modelId);
-                    ps.setString(2, users.get(r));
-                    ps.setInt(3, maxSteps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        int j = 0;
-                        while (rs.next()) {
-                            String a = rs.getString(1);
-                            Integer code = actionCodes.get(a);
-                            if (code == null) {
-                                code = actionNames.size();
-                                actionNames.add(a);
-                                actionCodes.put(a, code);
-                            }
-                            act[r * maxSteps + j] = code.shortValue();
-                            double s = rs.getDouble(2);
-                            m[r * maxSteps + j] = rs.wasNull() ? Float.NaN : (float) s;
-                            j++;
+            // one pass over the top users' events in rank and time order (one query per user was 10x slower)
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.rank, e.action, s.score FROM user_score u "
+                    + "JOIN event e ON e.user_id = u.user_id "
+                    + "LEFT JOIN step_score s ON s.model_id = u.model_id AND s.event_id = e.id "
+                    + "WHERE u.model_id = ? AND u.rank <= ? AND" + VISIBLE + "ORDER BY u.rank, e.ts, e.id")) {
+                ps.setInt(1, modelId);
+                ps.setInt(2, maxUsers);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int lastRank = -1;
+                    int j = 0;
+                    while (rs.next()) {
+                        int rank = rs.getInt(1);
+                        if (rank != lastRank) {
+                            lastRank = rank;
+                            j = 0;
                         }
+                        int r = rank - 1;
+                        if (j >= maxSteps || r < 0 || r >= users.size()) {
+                            continue;
+                        }
+                        String a = rs.getString(2);
+                        Integer code = actionCodes.get(a);
+                        if (code == null) {
+                            code = actionNames.size();
+                            actionNames.add(a);
+                            actionCodes.put(a, code);
+                        }
+                        act[r * maxSteps + j] = code.shortValue();
+                        double sc = rs.getDouble(3);
+                        m[r * maxSteps + j] = rs.wasNull() ? Float.NaN : (float) sc;
+                        j++;
                     }
                 }
             }

@@ -30,7 +30,7 @@ public final class AppSettings {
         public double windowWidth = 1400;
         public double windowHeight = 900;
         public boolean maximized;
-        public double[] mainDividers = {0.27, 0.74};
+        public double[] mainDividers = {0.29, 0.75};
         public boolean dark;
     }
 

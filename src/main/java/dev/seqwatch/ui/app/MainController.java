@@ -91,7 +91,8 @@ public final class MainController {
                 statusText.setText(resources.getString("main.status.ready"));
             } else {
                 Task<?> t = running.get(running.size() - 1);
-                statusText.textProperty().bind(Bindings.concat(t.titleProperty(), ": ", t.messageProperty()));
+                statusText.textProperty().bind(Bindings.createStringBinding(() -> t.getMessage() == null || t.getMessage().isEmpty()
+                        ? t.getTitle() + "\u2026" : t.getTitle() + ": " + t.getMessage(), t.titleProperty(), t.messageProperty()));
                 statusProgress.progressProperty().bind(t.progressProperty());
             }
         });

@@ -76,7 +76,7 @@ final class ScreenshotTour {
         Shot s = shots.get(i);
         s.action().run();
         // the comparison runs several detectors: give it time
-        PauseTransition wait = new PauseTransition(Duration.seconds(s.name().contains("compare") ? 25 : 2.5));
+        PauseTransition wait = new PauseTransition(Duration.seconds(s.name().contains("compare") ? 40 : s.name().contains("heatmap") ? 8 : 4));
         wait.setOnFinished(e -> {
             if (!s.name().isEmpty()) {
                 snapshot(s.name() + ".png");

@@ -25,6 +25,7 @@ public final class HeatmapController {
     @FXML private Label caption;
     @FXML private Pane imageHost;
     @FXML private ImageView image;
+    @FXML private ImageView strip;
     @FXML private Label hover;
     @FXML private HBox legendHost;
 
@@ -43,6 +44,12 @@ public final class HeatmapController {
         image.setPreserveRatio(false);
         image.fitWidthProperty().bind(imageHost.widthProperty());
         image.fitHeightProperty().bind(imageHost.heightProperty());
+        strip.setSmooth(false);
+        strip.setPreserveRatio(false);
+        strip.setFitWidth(10);
+        strip.fitHeightProperty().bind(imageHost.heightProperty());
+        vm.model().labelSetProperty().addListener(o -> redrawStrip());
+        vm.model().userThresholdProperty().addListener(o -> redrawStrip());
         vm.matrixProperty().addListener(o -> redraw());
         vm.colorsProperty().addListener(o -> redraw());
         theme.darkProperty().addListener(o -> redraw());
@@ -75,7 +82,25 @@ public final class HeatmapController {
         img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), buffer, 0, w);
         image.setImage(img);
         legend.setScale(c);
+        redrawStrip();
         return System.nanoTime() - t0;
+    }
+
+    /** Label / flag marks per row: red fraud, green normal, amber flagged. */
+    private void redrawStrip() {
+        int[] marks = vm.rowMarks();
+        if (marks.length == 0) {
+            strip.setImage(null);
+            return;
+        }
+        int[] px = new int[marks.length];
+        int[] colors = {theme.isDark() ? EMPTY_DARK : EMPTY_LIGHT, 0xff1a7f37, 0xffd7191c, 0xfff0b429};
+        for (int i = 0; i < marks.length; i++) {
+            px[i] = colors[marks[i]];
+        }
+        WritableImage img = new WritableImage(1, marks.length);
+        img.getPixelWriter().setPixels(0, 0, 1, marks.length, PixelFormat.getIntArgbInstance(), px, 0, 1);
+        strip.setImage(img);
     }
 
     private int row(MouseEvent e) {

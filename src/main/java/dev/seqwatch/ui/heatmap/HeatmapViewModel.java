@@ -51,6 +51,7 @@ public final class HeatmapViewModel {
             caption.set("No scored model yet");
             return;
         }
+        caption.set("Loading the step scores of the top " + MAX_USERS + " users\u2026");
         model.tasks().execute(BackgroundTask.create("Loading heatmap",
                         p -> model.service().stepMatrix(modelId, MAX_USERS, MAX_STEPS))
                 .quiet()
@@ -70,6 +71,21 @@ public final class HeatmapViewModel {
         colors.set(new StepScoreColors(!Double.isNaN(t) && t > 0 ? t : robustMax));
     }
 
+    /** Per row: 2 = labelled fraud, 1 = labelled normal, 3 = flagged and unlabelled, 0 = other (the strip left of the heatmap). */
+    public int[] rowMarks() {
+        StepMatrix m = matrix.get();
+        if (m == null) {
+            return new int[0];
+        }
+        int[] marks = new int[m.rows()];
+        for (int r = 0; r < marks.length; r++) {
+            var l = model.currentLabel(m.userIds()[r]);
+            var row = model.row(m.userIds()[r]);
+            marks[r] = l != null ? (l.fraud() ? 2 : 1) : row != null && model.isFlagged(row) ? 3 : 0;
+        }
+        return marks;
+    }
+
     /** Describes a cell for the hover text; empty outside the matrix. */
     public String describe(int row, int step) {
         StepMatrix m = matrix.get();
@@ -81,7 +97,9 @@ public final class HeatmapViewModel {
             return "User " + m.userIds()[row] + " (rank " + (row + 1) + ") has fewer than " + (step + 1) + " events";
         }
         float s = m.score(row, step);
-        return String.format(Locale.ROOT, "User %s (rank %d) \u00b7 step %d: %s \u00b7 %s", m.userIds()[row], row + 1,
+        var l = model.currentLabel(m.userIds()[row]);
+        return String.format(Locale.ROOT, "User %s (rank %d%s) \u00b7 step %d: %s \u00b7 %s", m.userIds()[row], row + 1,
+                l == null ? "" : l.fraud() ? ", fraud" : ", normal",
                 step + 1, m.actionNames().get(a), Float.isNaN(s) ? "no score" : String.format(Locale.ROOT, "score %.2f", s));
     }
 
@@ -98,6 +116,10 @@ public final class HeatmapViewModel {
         int a = m.actions()[row * m.steps() + step];
         model.open(m.userIds()[row], a < 0 ? -1 : step);
         return true;
+    }
+
+    public WorkspaceModel model() {
+        return model;
     }
 
     public ReadOnlyObjectProperty<StepMatrix> matrixProperty() {

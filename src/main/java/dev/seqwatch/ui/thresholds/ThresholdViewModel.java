@@ -36,6 +36,7 @@ public final class ThresholdViewModel {
     private final WorkspaceModel model;
     private long generation;
     private long stepGeneration;
+    private boolean stepsLoading;
     private final LatestWins<Input, Figures> latest;
     private final ReadOnlyObjectWrapper<ThresholdTable> table = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<StepScoreSummary> steps = new ReadOnlyObjectWrapper<>(StepScoreSummary.EMPTY);
@@ -99,11 +100,13 @@ public final class ThresholdViewModel {
             return;
         }
         long stepGen = ++stepGeneration;
+        stepsLoading = true;
         model.tasks().execute(BackgroundTask.create("Loading step scores", p -> model.service().stepScoreSummary(modelId))
                 .onSuccess(s -> {
                     if (stepGen != stepGeneration) {
                         return;
                     }
+                    stepsLoading = false;
                     steps.set(s);
                     double[] st = s.stepsSorted();
                     stepMax.set(st.length == 0 ? 1 : st[st.length - 1]);
@@ -153,7 +156,7 @@ public final class ThresholdViewModel {
         } else {
             metricsText.set("No fraud labels yet: label users (F, 1-6) to see precision, recall and F1");
         }
-        stepsText.set(f.totalSteps() == 0 ? "No step scores for this model"
+        stepsText.set(f.totalSteps() == 0 ? (stepsLoading ? "Loading step scores\u2026" : "No step scores for this model")
                 : String.format(Locale.ROOT, "%,d of %,d steps above %.2f, in %,d users", f.flaggedSteps(), f.totalSteps(),
                 model.stepThresholdProperty().get(), f.usersWithFlaggedStep()));
     }
