@@ -53,6 +53,7 @@ public final class MainController {
     @FXML private LabellingController labellingController;
     @FXML private HeatmapController heatmapController;
     @FXML private dev.seqwatch.ui.compare.CompareController compareController;
+    @FXML private dev.seqwatch.ui.models.ModelsController modelsController;
     @FXML private ResourceBundle resources;
 
     public MainController(WorkspaceModel model, LabellingViewModel labelling,
@@ -155,6 +156,10 @@ public final class MainController {
                 tabs.getSelectionModel().select(t);
             }
         }
+    }
+
+    void trainAndCompareForScreenshot() {
+        modelsController.runDemoForScreenshot("zscore");
     }
 
     /** For the screenshot tour: starts the comparison with its default detectors. */

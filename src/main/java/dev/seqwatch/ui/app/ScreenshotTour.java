@@ -50,7 +50,10 @@ final class ScreenshotTour {
         }));
         shots.add(new Shot("02-queue-timeline", () -> v.timeline().selectMostSurprisingStep()));
         shots.add(new Shot("03-heatmap", () -> v.controller().selectTab("heatmapTab")));
-        shots.add(new Shot("04-models", () -> v.controller().selectTab("modelsTab")));
+        shots.add(new Shot("04-models", () -> {
+            v.controller().selectTab("modelsTab");
+            v.controller().trainAndCompareForScreenshot();
+        }));
         shots.add(new Shot("05-compare", () -> {
             v.controller().selectTab("compareTab");
             v.controller().runComparisonForScreenshot();
@@ -76,7 +79,7 @@ final class ScreenshotTour {
         Shot s = shots.get(i);
         s.action().run();
         // the comparison runs several detectors: give it time
-        PauseTransition wait = new PauseTransition(Duration.seconds(s.name().contains("compare") ? 40 : s.name().contains("heatmap") ? 8 : 4));
+        PauseTransition wait = new PauseTransition(Duration.seconds(s.name().contains("compare") ? 40 : s.name().contains("heatmap") || s.name().contains("models") ? 15 : 4));
         wait.setOnFinished(e -> {
             if (!s.name().isEmpty()) {
                 snapshot(s.name() + ".png");

@@ -60,7 +60,7 @@ public final class HeatmapViewModel {
                     matrix.set(m);
                     recolor();
                     caption.set(String.format(Locale.ROOT,
-                            "Top %d users by score (rows, rank 1 at the top) \u00d7 their first %d events (columns)",
+                            "Top %,d users by score (rows, rank 1 at the top) \u00d7 their first %d events (columns)",
                             m.rows(), m.steps()));
                 }));
     }

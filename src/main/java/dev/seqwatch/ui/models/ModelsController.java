@@ -95,8 +95,31 @@ public final class ModelsController {
         vm.refreshVersions();
     }
 
+    /** For the screenshot tour: trains a second version and compares it with the first. */
+    public void runDemoForScreenshot(String detectorName) {
+        vm.versions().addListener(new ListChangeListener<VersionRow>() {
+            @Override
+            public void onChanged(Change<? extends VersionRow> c) {
+                if (vm.versions().size() >= 2) {
+                    vm.versions().removeListener(this);
+                    versions.getSelectionModel().selectRange(0, 2);
+                    compare();
+                }
+            }
+        });
+        vm.detectorProperty().set(detectorName);
+        vm.train();
+    }
+
     private static TableColumn<VersionRow, String> col(String title, Function<VersionRow, String> f) {
         TableColumn<VersionRow, String> c = new TableColumn<>(title);
+        c.setPrefWidth(switch (title) {
+            case "#" -> 30;
+            case "on" -> 165;
+            case "trained" -> 105;
+            case "detector" -> 80;
+            default -> 62;
+        });
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         return c;
     }
