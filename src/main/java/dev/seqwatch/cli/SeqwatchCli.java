@@ -12,6 +12,7 @@ import java.util.Set;
 @Command(name = "seqwatch", mixinStandardHelpOptions = true, versionProvider = SeqwatchCli.Version.class,
         description = "Find anomalous user-behaviour sequences. Without a sub-command the workbench opens.",
         subcommands = {
+                GenerateCommand.class,
                 BenchCommand.class,
                 TrainCommand.class,
                 ScoreCommand.class,
