@@ -5,6 +5,7 @@ import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.ui.common.ErrorDialogs;
 import dev.seqwatch.ui.common.FxTaskExecutor;
 import dev.seqwatch.ui.common.Theme;
+import dev.seqwatch.workflow.SampleSession;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -37,11 +38,10 @@ public final class WorkbenchApp extends Application {
         sliderWorker = Executors.newSingleThreadExecutor(daemon("seqwatch-slider"));
         ErrorDialogs errors = new ErrorDialogs(text, () -> stage);
         FxTaskExecutor tasks = new FxTaskExecutor(pool, errors::show);
-        AppServices app = new AppServices(text, tasks, new Theme(), errors, settings, DetectorRegistry.standard(),
+        DetectorRegistry detectors = DetectorRegistry.standard();
+        AppServices app = new AppServices(text, tasks, new Theme(), errors, settings, detectors,
                 sliderWorker, home, System.getProperty("user.name", "analyst"),
-                p -> {
-                    throw new UserFacingException("the sample session is not available in this build");
-                });
+                p -> SampleSession.open(home.resolve("samples"), detectors, p));
         window = new WorkbenchWindow(stage, app);
         window.showStart();
         stage.show();
