@@ -38,6 +38,7 @@ public final class TimelineChart extends ChartView {
     private ValueMarker marker;
     private StepScoreColors colors = new StepScoreColors(1);
     private boolean dark;
+    private boolean clicked;
 
     public TimelineChart(IntConsumer onStepClicked) {
         super(new XYPlot());
@@ -55,7 +56,12 @@ public final class TimelineChart extends ChartView {
             @Override
             public void chartMouseClicked(ChartMouseEventFX e) {
                 if (e.getEntity() instanceof XYItemEntity it && it.getDataset() == plot.getDataset(0)) {
-                    onStepClicked.accept(it.getItem());
+                    clicked = true;
+                    try {
+                        onStepClicked.accept(it.getItem());
+                    } finally {
+                        clicked = false;
+                    }
                 }
             }
 
@@ -125,6 +131,21 @@ public final class TimelineChart extends ChartView {
         setTheme(dark);
     }
 
+    /** Marks step {@code i} and zooms to the ten events either side of it (or resets for -1). */
+    public void markAndZoom(int i, boolean bySteps) {
+        markStep(i, bySteps);
+        if (i < 0 || i >= steps.size()) {
+            restoreAutoBounds();
+            return;
+        }
+        int from = Math.max(0, i - 10);
+        int to = Math.min(steps.size() - 1, i + 10);
+        double lo = bySteps ? from + 1 : steps.get(from).ts();
+        double hi = bySteps ? to + 1 : steps.get(to).ts();
+        double pad = Math.max((hi - lo) * 0.05, bySteps ? 0.5 : 1000);
+        plot.getDomainAxis().setRange(lo - pad, hi + pad);
+    }
+
     /** Marks step {@code i} (or nothing for -1). */
     public void markStep(int i, boolean bySteps) {
         if (marker != null) {
@@ -137,6 +158,11 @@ public final class TimelineChart extends ChartView {
             marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[]{4, 3}, 0));
             plot.addDomainMarker(marker);
         }
+    }
+
+    /** True while a click on a dot is being handled (no zoom then: the analyst is already looking there). */
+    public boolean isHandlingClick() {
+        return clicked;
     }
 
     @Override

@@ -41,8 +41,14 @@ public final class TimelineController {
         vm.timelineProperty().addListener(o -> redraw());
         vm.evenSpacingProperty().addListener(o -> redraw());
         vm.model().stepThresholdProperty().addListener(o -> redraw());
-        vm.model().selectedStepProperty().addListener(o -> chart.markStep(vm.model().selectedStepProperty().get(),
-                evenSpacing.isSelected()));
+        vm.model().selectedStepProperty().addListener(o -> {
+            int i = vm.model().selectedStepProperty().get();
+            if (chart.isHandlingClick() || i < 0) {
+                chart.markStep(i, evenSpacing.isSelected());
+            } else {
+                chart.markAndZoom(i, evenSpacing.isSelected()); // from the heatmap or the S key
+            }
+        });
     }
 
     private void redraw() {
@@ -50,7 +56,7 @@ public final class TimelineController {
         StepScoreColors c = new StepScoreColors(scaleMax(t));
         legend.setScale(c);
         chart.setData(t, evenSpacing.isSelected(), c);
-        chart.markStep(vm.model().selectedStepProperty().get(), evenSpacing.isSelected());
+        chart.markAndZoom(vm.model().selectedStepProperty().get(), evenSpacing.isSelected());
     }
 
     /** Red means "at or above the step threshold", so colours mean the same across users and in the heatmap. */
