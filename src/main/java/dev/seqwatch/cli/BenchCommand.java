@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 BenchImportCommand.class,
                 BenchMetricsCommand.class,
+                UiBenchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

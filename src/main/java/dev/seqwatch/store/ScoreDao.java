@@ -106,7 +106,8 @@ public final class ScoreDao {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double s = rs.getDouble(2);
-                    out.add(new StepScoreRow(rs.getLong(1), rs.wasNull() ? Double.NaN : s, rs.getString(3)));
+                    boolean noScore = rs.wasNull(); // must be read right after column 2
+                    out.add(new StepScoreRow(rs.getLong(1), noScore ? Double.NaN : s, rs.getString(3)));
                 }
             }
         }

@@ -1,0 +1,111 @@
+package dev.seqwatch.ui.compare;
+
+import dev.seqwatch.evaluate.DetectorComparison;
+import dev.seqwatch.ui.common.Theme;
+import dev.seqwatch.ui.models.VersionRow;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.StackPane;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** Compare detectors: choices, run / cancel, the table and ROC / PR curves side by side. */
+public final class CompareController {
+    private final CompareViewModel vm;
+    private final Theme theme;
+    private final CurveChart roc = new CurveChart("false positive rate", "true positive rate (recall)", false);
+    private final CurveChart pr = new CurveChart("recall", "precision", true);
+
+    @FXML private FlowPane choices;
+    @FXML private Button runButton;
+    @FXML private Button cancelButton;
+    @FXML private ProgressBar progress;
+    @FXML private Label message;
+    @FXML private TableView<DetectorComparison.Row> table;
+    @FXML private StackPane rocHost;
+    @FXML private StackPane prHost;
+
+    public CompareController(CompareViewModel vm, Theme theme) {
+        this.vm = vm;
+        this.theme = theme;
+    }
+
+    @FXML
+    private void initialize() {
+        theme.follow(roc::setTheme);
+        theme.follow(pr::setTheme);
+        rocHost.getChildren().add(roc);
+        prHost.getChildren().add(pr);
+        for (String d : vm.available()) {
+            CheckBox cb = new CheckBox(d);
+            cb.setSelected(vm.chosen().contains(d));
+            cb.selectedProperty().addListener((o, a, b) -> {
+                if (b) {
+                    vm.chosen().add(d);
+                } else {
+                    vm.chosen().remove(d);
+                }
+            });
+            choices.getChildren().add(cb);
+        }
+        runButton.disableProperty().bind(vm.busyProperty());
+        cancelButton.disableProperty().bind(vm.busyProperty().not());
+        progress.visibleProperty().bind(vm.busyProperty());
+        progress.progressProperty().bind(vm.progressProperty());
+        message.textProperty().bind(vm.messageProperty());
+        table.setItems(vm.rows());
+        table.getColumns().setAll(List.of(
+                col("detector", DetectorComparison.Row::detector),
+                col("trained", r -> r.mode().equals("labels") ? "with labels" : "without labels"),
+                col("ROC-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().rocAuc())),
+                col("PR-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().prAuc())),
+                col("best F1", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().bestF1())),
+                col("precision@k", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().precisionAtK())),
+                col("fit + score", r -> String.format(Locale.ROOT, "%.1f s", (r.fitMillis() + r.scoreMillis()) / 1000.0)),
+                col("error", r -> r.error() == null ? "" : r.error())));
+        table.setPlaceholder(new Label("Choose detectors and press Run (needs fraud labels in this workspace)"));
+        vm.rows().addListener((ListChangeListener<DetectorComparison.Row>) c -> redraw());
+    }
+
+    private void redraw() {
+        roc.clear();
+        pr.clear();
+        for (DetectorComparison.Row r : vm.rows()) {
+            if (r.curve() != null) {
+                String name = r.detector().replace("ensemble:", "ens. ") + (r.mode().equals("labels") ? " +labels" : "");
+                roc.add(name, r.curve().rocCurve());
+                pr.add(name, r.curve().prCurve());
+            }
+        }
+    }
+
+    private static TableColumn<DetectorComparison.Row, String> col(String title, Function<DetectorComparison.Row, String> f) {
+        TableColumn<DetectorComparison.Row, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
+        return c;
+    }
+
+    public void runForScreenshot() {
+        vm.run();
+    }
+
+    @FXML
+    private void run() {
+        vm.run();
+    }
+
+    @FXML
+    private void cancel() {
+        vm.cancel();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.seqwatch.ui.compare;
+
+import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.evaluate.DetectorComparison;
+import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.store.EventDao;
+import dev.seqwatch.ui.app.WorkspaceModel;
+import dev.seqwatch.ui.common.BackgroundTask;
+import dev.seqwatch.ui.common.TaskExecutor;
+import dev.seqwatch.workflow.SubProgress;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.ObservableSet;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the baselines (and whatever else the registry offers) on the labelled users of this
+ * workspace, unsupervised and with labels, and keeps the table rows and their ROC / PR curves.
+ */
+public final class CompareViewModel {
+    private final WorkspaceModel model;
+    private final DetectorRegistry registry;
+    private final ObservableList<String> available = FXCollections.observableArrayList();
+    private final ObservableSet<String> chosen = FXCollections.observableSet();
+    private final ObservableList<DetectorComparison.Row> rows = FXCollections.observableArrayList();
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final DoubleProperty progress = new SimpleDoubleProperty();
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private TaskExecutor.TaskHandle running;
+
+    public CompareViewModel(WorkspaceModel model, DetectorRegistry registry) {
+        this.model = model;
+        this.registry = registry;
+        List<String> names = DetectorComparison.defaultDetectors(registry);
+        available.setAll(names);
+        // the fast baselines by default; DL4J ones (slow to start) are opt-in
+        names.stream().filter(n -> !n.equals("autoencoder") && !n.equals("lstm")).forEach(chosen::add);
+        message.set("Runs each chosen detector twice on this workspace: without labels, and learning from the fraud labels"
+                + " (fraud users left out of training); scored against the current labels.");
+    }
+
+    public void run() {
+        LabelSet labels = model.labelSetProperty().get();
+        List<String> dets = available.stream().filter(chosen::contains).toList();
+        if (busy.get()) {
+            return;
+        }
+        busy.set(true);
+        rows.clear();
+        message.set("Comparing " + String.join(", ", dets) + "\u2026");
+        running = model.tasks().execute(BackgroundTask.create("Comparing detectors", p -> {
+                    SequenceSet all = model.service().workspace().read(c -> new EventDao().loadAll(c, new SubProgress(p, 0, 0.05)));
+                    return new DetectorComparison(registry).run(all, labels, DetectorComparison.Options.of(dets),
+                            new SubProgress(p, 0.05, 1));
+                })
+                .onProgress((f, m) -> progress.set(f))
+                .onSuccess(r -> {
+                    rows.setAll(r.rows());
+                    message.set(String.format(Locale.ROOT, "%,d users, %,d labelled (%,d fraud). Best by PR-AUC: %s.",
+                            r.nUsers(), r.nLabelled(), r.nFraud(), best(r)));
+                })
+                .onError(e -> message.set(dev.seqwatch.ui.common.ErrorDialogs.messageFor(e,
+                        java.util.ResourceBundle.getBundle("i18n.messages"))))
+                .onCancelled(() -> message.set("Comparison cancelled."))
+                .andFinally(() -> {
+                    busy.set(false);
+                    running = null;
+                }));
+    }
+
+    static String best(DetectorComparison.Report r) {
+        return r.rows().stream().filter(x -> x.evaluation() != null)
+                .max(java.util.Comparator.comparingDouble(x -> x.evaluation().prAuc()))
+                .map(x -> String.format(Locale.ROOT, "%s (%s) %.3f", x.detector(), x.mode(), x.evaluation().prAuc()))
+                .orElse("none");
+    }
+
+    public void cancel() {
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    public ObservableList<String> available() {
+        return available;
+    }
+
+    public ObservableSet<String> chosen() {
+        return chosen;
+    }
+
+    public ObservableList<DetectorComparison.Row> rows() {
+        return rows;
+    }
+
+    public BooleanProperty busyProperty() {
+        return busy;
+    }
+
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+}

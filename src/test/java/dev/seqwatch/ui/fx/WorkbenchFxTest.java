@@ -1,0 +1,143 @@
+package dev.seqwatch.ui.fx;
+
+import dev.seqwatch.common.Label;
+import dev.seqwatch.store.LabelDao;
+import dev.seqwatch.store.Workspace;
+import dev.seqwatch.ui.TestWorkspaces;
+import dev.seqwatch.ui.app.QueueRow;
+import dev.seqwatch.ui.app.WorkbenchApp;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives the real workbench window headless (Monocle): open, select, threshold, keyboard labelling. */
+class WorkbenchFxTest {
+    @TempDir
+    static Path dir;
+    static WorkbenchApp app;
+    final FxRobot robot = new FxRobot();
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("seqwatch.home", dir.resolve("home").toString());
+        // Monocle's headless screen is 1280x800 by default; the window (1400x900) would overflow it
+        System.setProperty("headless.geometry", "1600x1000-32");
+        try (Workspace ws = TestWorkspaces.scored(dir, 150)) {
+            assertThat(ws.file()).exists();
+        }
+        FxToolkit.registerPrimaryStage();
+        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class, "--open", dir.resolve("test.mv.db").toString());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.window().views() != null
+                && !app.window().views().model().rows().isEmpty());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+    }
+
+    private static void waitUntil(java.util.concurrent.Callable<Boolean> c, java.util.function.Supplier<String> state) {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out; state: " + state.get());
+        }
+    }
+
+    @Test
+    void selectUserMoveThresholdAndLabelWithTheKeyboard() throws Exception {
+        TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(1).queryAs(javafx.scene.Node.class));
+        String user = table.getSelectionModel().getSelectedItem().userId();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () ->
+                robot.lookup(".timeline-view .view-title").queryLabeled().getText().contains("User " + user + " "));
+
+        // thresholds: the slider's Home key moves it to the lowest score, so every user is flagged
+        javafx.scene.control.Labeled users = robot.lookup("#usersText").queryLabeled();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> users.getText().contains("of 150 users flagged"));
+        String before = users.getText();
+        Slider slider = robot.lookup("#userSlider").queryAs(Slider.class);
+        robot.interact(slider::requestFocus);
+        robot.type(KeyCode.HOME);
+        waitUntil(() -> users.getText().startsWith("150 of 150 users flagged"),
+                () -> users.getText() + " / slider " + slider.getValue() + " min " + slider.getMin() + " focused " + slider.isFocused());
+        assertThat(before).isNotEqualTo(users.getText());
+        assertThat(robot.lookup("#metricsText").queryLabeled().getText()).contains("precision");
+
+        // label with the keyboard: back to the queue, F = fraud, then 3 = account takeover
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(1).queryAs(javafx.scene.Node.class));
+        robot.type(KeyCode.DIGIT3);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            QueueRow r = app.window().views().model().row(user);
+            return r.label() != null && "account_takeover".equals(r.label().fraudType());
+        });
+        Workspace ws = app.window().views().model().service().workspace();
+        List<Label> history = ws.read(c -> new LabelDao().history(c, user));
+        Label last = history.get(history.size() - 1);
+        assertThat(last.fraud()).isTrue();
+        assertThat(last.fraudType()).isEqualTo("account_takeover");
+        assertThat(last.analyst()).isEqualTo(System.getProperty("user.name"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () ->
+                robot.lookup("#currentLabel").queryLabeled().getText().equals("fraud (account_takeover)"));
+
+        // undo with U restores the previous state (here: the user was unlabelled, so it is refused and explained)
+        robot.type(KeyCode.N);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !app.window().views().model().row(user).label().fraud());
+        robot.type(KeyCode.U);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.window().views().model().row(user).label().fraud());
+        List<Label> after = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(after).hasSize(history.size() + 2);
+        assertThat(after.get(after.size() - 1).fraudType()).isEqualTo("account_takeover");
+    }
+
+    @Test
+    void startAndCancelARetrain() {
+        robot.clickOn("#modelsTab .tab-label");
+        int versionsBefore = app.window().views().model().activeModelId();
+        javafx.scene.control.ComboBox<String> det = robot.lookup("#detectorChoice").queryComboBox();
+        // a DL4J detector: loading the native backend alone takes longer than the click on Cancel
+        robot.interact(() -> det.setValue("autoencoder"));
+        robot.clickOn("#trainButton");
+        javafx.scene.control.Labeled msg = robot.lookup("#modelsMessage").queryLabeled();
+        waitUntil(() -> msg.getText().startsWith("Training autoencoder"), msg::getText);
+        robot.clickOn("#cancelTrainButton");
+        waitUntil(() -> msg.getText().equals("Training cancelled; no version was stored."), msg::getText);
+        waitUntil(() -> !robot.lookup("#trainButton").queryButton().isDisabled(), () -> "train button still disabled");
+        TableView<?> versions = robot.lookup("#versionsTable").queryTableView();
+        assertThat(versions.getItems()).hasSize(1);
+        assertThat(app.window().views().model().activeModelId()).isEqualTo(versionsBefore);
+    }
+
+    @Test
+    void heatmapCellOpensThatUserAtThatStep() {
+        robot.clickOn("#heatmapTab .tab-label");
+        javafx.scene.image.ImageView image = robot.lookup("#heatmapImage .image-view").queryAs(javafx.scene.image.ImageView.class);
+        waitUntil(() -> image.getImage() != null, () -> "no heatmap image");
+        var views = app.window().views();
+        // the cell of rank 1, third step: rows and columns are evenly spread over the image
+        double cellW = image.getFitWidth() / image.getImage().getWidth();
+        double cellH = image.getFitHeight() / image.getImage().getHeight();
+        javafx.geometry.Point2D p = image.localToScreen(cellW * 2.5, cellH * 0.5);
+        robot.clickOn(p);
+        String rank1 = views.model().rows().get(0).userId();
+        waitUntil(() -> rank1.equals(views.model().selectedUserProperty().get())
+                && views.model().selectedStepProperty().get() == 2, () -> views.model().selectedUserProperty().get()
+                + " step " + views.model().selectedStepProperty().get());
+        waitUntil(() -> robot.lookup("#stepText").queryLabeled().getText().startsWith("Step 3: "),
+                () -> robot.lookup("#stepText").queryLabeled().getText());
+    }
+}

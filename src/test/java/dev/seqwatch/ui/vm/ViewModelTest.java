@@ -1,0 +1,168 @@
+package dev.seqwatch.ui.vm;
+
+import dev.seqwatch.common.Label;
+import dev.seqwatch.store.LabelDao;
+import dev.seqwatch.store.Workspace;
+import dev.seqwatch.ui.TestWorkspaces;
+import dev.seqwatch.ui.app.QueueRow;
+import dev.seqwatch.ui.app.WorkspaceModel;
+import dev.seqwatch.ui.common.CurrentThreadTaskExecutor;
+import dev.seqwatch.ui.heatmap.HeatmapViewModel;
+import dev.seqwatch.ui.labelling.LabellingViewModel;
+import dev.seqwatch.ui.queue.QueueFilter;
+import dev.seqwatch.ui.queue.QueueViewModel;
+import dev.seqwatch.ui.thresholds.ThresholdViewModel;
+import dev.seqwatch.ui.timeline.TimelineViewModel;
+import dev.seqwatch.workflow.InvestigationService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The view-models on a real (small) workspace, synchronously, without the JavaFX toolkit. */
+class ViewModelTest {
+    @TempDir
+    static Path dir;
+    static Workspace ws;
+
+    CurrentThreadTaskExecutor tasks;
+    WorkspaceModel model;
+
+    @BeforeAll
+    static void open() {
+        ws = TestWorkspaces.scored(dir, 120);
+    }
+
+    @AfterAll
+    static void close() {
+        ws.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        tasks = new CurrentThreadTaskExecutor();
+        model = new WorkspaceModel(new InvestigationService(ws, "alice"), tasks);
+    }
+
+    @Test
+    void queueIsRankedAndFiltersByLabelFlagAndSearch() {
+        QueueViewModel q = new QueueViewModel(model);
+        model.reload(null);
+        assertThat(q.visibleRows()).hasSize(120);
+        assertThat(q.visibleRows().get(0).rank()).isEqualTo(1);
+        assertThat(q.visibleRows()).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
+
+        q.labelFilterProperty().set(QueueFilter.FRAUD);
+        assertThat(q.visibleRows()).extracting(QueueRow::userId).containsExactlyInAnyOrder("u0", "u10");
+        q.labelFilterProperty().set(QueueFilter.fraudType("order_brushing"));
+        assertThat(q.visibleRows()).extracting(QueueRow::userId).containsExactly("u0");
+        q.labelFilterProperty().set(QueueFilter.UNLABELLED);
+        assertThat(q.visibleRows()).hasSize(116);
+
+        q.labelFilterProperty().set(QueueFilter.ALL);
+        model.userThresholdProperty().set(q.visibleRows().get(4).score());
+        q.flaggedOnlyProperty().set(true);
+        assertThat(q.visibleRows()).hasSizeGreaterThanOrEqualTo(5).allMatch(r -> r.score() >= q.visibleRows().get(4).score());
+
+        q.flaggedOnlyProperty().set(false);
+        q.searchProperty().set("U11");
+        assertThat(q.visibleRows()).extracting(QueueRow::userId).contains("u11", "u110").allMatch(u -> u.contains("u11"));
+        assertThat(tasks.unhandledErrors()).isEmpty();
+    }
+
+    @Test
+    void thresholdsGiveCountsAndMetricsAtTheSliderPosition() {
+        ThresholdViewModel t = new ThresholdViewModel(model, Runnable::run, Runnable::run);
+        model.reload(null);
+        assertThat(t.tableProperty().get()).isNotNull();
+        // labels exist (u0, u10 fraud): the start threshold is the best-F1 one, which catches both
+        var f = t.figuresProperty().get();
+        assertThat(f.labelled()).isTrue();
+        assertThat(f.users().recall()).isEqualTo(1.0);
+
+        model.userThresholdProperty().set(t.tableProperty().get().max() + 1);
+        assertThat(t.figuresProperty().get().users().flagged()).isZero();
+        assertThat(t.usersTextProperty().get()).startsWith("0 of 120 users flagged");
+
+        model.userThresholdProperty().set(t.tableProperty().get().min());
+        assertThat(t.figuresProperty().get().users().flagged()).isEqualTo(120);
+        var labels = model.labelSetProperty().get();
+        double fraudShare = (double) labels.fraudUsers().size() / labels.size();
+        assertThat(t.figuresProperty().get().users().precision()).isEqualTo(fraudShare); // everyone flagged
+        assertThat(t.curveProperty().get()).isNotEmpty();
+
+        model.stepThresholdProperty().set(6.0);
+        var steps = t.figuresProperty().get();
+        assertThat(steps.flaggedSteps()).isPositive();
+        assertThat(steps.usersWithFlaggedStep()).isBetween(1, 12); // only every 10th user has steps above 6
+    }
+
+    @Test
+    void labellingWritesAuditedRowsAndUndoRestoresThePreviousLabel() {
+        LabellingViewModel l = new LabellingViewModel(model);
+        model.reload(null);
+        model.open("u1", -1); // labelled normal by "tester"
+        assertThat(l.currentProperty().get()).isEqualTo("normal");
+
+        l.noteProperty().set("same item 40 times");
+        l.labelFraudType(2);
+        assertThat(model.row("u1").label().fraudType()).isEqualTo("order_brushing");
+        assertThat(l.noteProperty().get()).isEmpty();
+        List<Label> h = ws.read(c -> new LabelDao().history(c, "u1"));
+        assertThat(h).hasSize(2);
+        assertThat(h.get(1).analyst()).isEqualTo("alice");
+        assertThat(h.get(1).note()).isEqualTo("same item 40 times");
+        assertThat(h.get(1).supersedes()).isEqualTo(h.get(0).id());
+
+        l.undo();
+        h = ws.read(c -> new LabelDao().history(c, "u1"));
+        assertThat(h).hasSize(3);
+        assertThat(h.get(2).fraud()).isFalse();
+        assertThat(model.row("u1").label().fraud()).isFalse();
+        assertThat(l.history()).hasSize(3);
+        assertThat(l.canUndoProperty().get()).isFalse();
+
+        model.open("u7", -1); // unlabelled: the first label cannot be undone into "unlabelled"
+        l.labelNormal();
+        l.undo();
+        assertThat(l.messageProperty().get()).contains("Cannot undo the first label");
+        List<Label> u7 = ws.read(c -> new LabelDao().history(c, "u7"));
+        assertThat(u7).hasSize(1);
+    }
+
+    @Test
+    void timelineLoadsTheSelectedUserAndDescribesSteps() {
+        TimelineViewModel t = new TimelineViewModel(model);
+        model.reload(null);
+        model.open("u10", 3);
+        var tl = t.timelineProperty().get();
+        assertThat(tl.userId()).isEqualTo("u10");
+        assertThat(tl.steps()).isNotEmpty();
+        assertThat(Double.isNaN(tl.steps().get(0).score())).isTrue();
+        assertThat(tl.steps().get(3).expected()).isEqualTo("view, cart");
+        assertThat(t.headerProperty().get()).contains("u10").contains("events");
+        assertThat(t.stepTextProperty().get()).startsWith("Step 4: ").contains("step score").contains("expected: view, cart");
+    }
+
+    @Test
+    void heatmapLoadsWhenShownAndCellClickOpensUserAtStep() {
+        HeatmapViewModel h = new HeatmapViewModel(model);
+        model.reload(null);
+        assertThat(h.matrixProperty().get()).isNull(); // lazy
+        h.setVisible(true);
+        var m = h.matrixProperty().get();
+        assertThat(m.rows()).isEqualTo(120);
+        assertThat(m.steps()).isBetween(5, 30);
+        assertThat(m.userIds()[0]).isEqualTo(model.rows().get(0).userId());
+        assertThat(h.open(2, 1)).isTrue();
+        assertThat(model.selectedUserProperty().get()).isEqualTo(m.userIds()[2]);
+        assertThat(model.selectedStepProperty().get()).isEqualTo(1);
+        assertThat(h.describe(2, 1)).contains("rank 3").contains("step 2");
+    }
+}
