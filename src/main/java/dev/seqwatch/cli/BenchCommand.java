@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput (medians of several runs).",
         subcommands = {
+                LstmBenchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
