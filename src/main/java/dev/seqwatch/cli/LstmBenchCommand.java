@@ -54,6 +54,8 @@ public final class LstmBenchCommand implements Callable<Integer> {
     int warmup;
     @Option(names = "--peer", description = "path of torch_lstm_peer.py: run it alternately with ours, report ratios")
     Path peer;
+    @Option(names = "--peer-threads", defaultValue = "2", description = "torch threads for the peer (2 = both cores)")
+    int peerThreads;
     @Option(names = "--python", defaultValue = "/usr/bin/python3")
     String python;
     @Option(names = "--incremental", description = "also measure scoring new events with carried state vs full rescoring")
@@ -132,7 +134,7 @@ public final class LstmBenchCommand implements Callable<Integer> {
         Process p = new ProcessBuilder(python, peer.toString(), "--events", events.toString(),
                 "--user-col", userCol, "--time-col", timeCol, "--action-col", actionCol,
                 "--hidden", "" + hidden, "--layers", "" + layers, "--embed", "" + embed, "--epochs", "" + epochs,
-                "--batch", "" + batch, "--max-len", "" + maxLen, "--threads", "" + LstmBackend.threads(),
+                "--batch", "" + batch, "--max-len", "" + maxLen, "--threads", "" + peerThreads,
                 "--seed", "" + seed).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -134,6 +134,7 @@ public final class LstmBenchmark {
         }
         LstmNet net = new LstmNet(d.vocab(), c.embed(), c.hidden(), c.layers(), -1);
         net.initialise(c.seed());
+        java.util.Arrays.fill(LstmNet.PHASE_NANOS, 0);
         long t0 = System.nanoTime();
         for (int e = 0; e < c.epochs(); e++) {
             for (Batch b : batches) {
@@ -141,6 +142,13 @@ public final class LstmBenchmark {
             }
         }
         double train = (System.nanoTime() - t0) / 1e9;
+        if (Boolean.getBoolean("seqwatch.profile")) {
+            StringBuilder sb = new StringBuilder("seqwatch: training phases (ms):");
+            for (int i = 0; i < LstmNet.PHASES.length; i++) {
+                sb.append(' ').append(LstmNet.PHASES[i]).append('=').append(LstmNet.PHASE_NANOS[i] / 1_000_000);
+            }
+            System.err.println(sb);
+        }
         t0 = System.nanoTime();
         double nll = 0;
         for (Batch b : batches) {

@@ -54,6 +54,10 @@ final class LstmNet {
     private final INDArray gWo;
     private final INDArray gBo;
 
+    /** Nanoseconds per training phase (embed, lstm forward, output+loss, lstm backward, embedding grad, update). */
+    static final long[] PHASE_NANOS = new long[6];
+    static final String[] PHASES = {"embed", "lstm_fwd", "output_loss", "lstm_bp", "embed_grad", "update"};
+
     private AdamUpdater adam;
     private int iteration;
     private double learningRate = 1e-3;
@@ -268,7 +272,10 @@ final class LstmNet {
     double[] trainBatch(int[] inputs, int[] targets, int steps, int batch, State init, State[] lastState) {
         int n = steps * batch;
         INDArray[] xs = new INDArray[layers + 1];
+        long t0 = System.nanoTime();
         xs[0] = embedInputs(inputs, steps, batch);
+        long t1 = System.nanoTime();
+        PHASE_NANOS[0] += t1 - t0;
         INDArray[] lastH = lastState != null ? new INDArray[layers] : null;
         INDArray[] lastC = lastState != null ? new INDArray[layers] : null;
         for (int l = 0; l < layers; l++) {
@@ -284,6 +291,8 @@ final class LstmNet {
         if (lastState != null) {
             lastState[0] = new State(lastH, lastC);
         }
+        long t2 = System.nanoTime();
+        PHASE_NANOS[1] += t2 - t1;
         INDArray hFlat = xs[layers].reshape('c', n, hidden);
         INDArray logits = hFlat.mmul(wo).addiRowVector(bo);
         float[] z = floats(logits);
@@ -324,6 +333,8 @@ final class LstmNet {
         gWo.assign(hFlat.transpose().mmul(dLogits));
         gBo.assign(dLogits.sum(0));
         INDArray dh = dLogits.mmul(wo.transpose()).reshape('c', steps, batch, hidden);
+        long t3 = System.nanoTime();
+        PHASE_NANOS[2] += t3 - t2;
         for (int l = layers - 1; l >= 0; l--) {
             int in = l == 0 ? embed : hidden;
             INDArray dx = Nd4j.create(DataType.FLOAT, steps, batch, in);
@@ -349,6 +360,8 @@ final class LstmNet {
             gB[l].assign(dB);
             dh = dx;
         }
+        long t4 = System.nanoTime();
+        PHASE_NANOS[3] += t4 - t3;
         // embedding gradient: scatter-add of dL/dx rows (padding rows are zero anyway)
         float[] dx = floats(dh);
         float[] ge = new float[vocab * embed];
@@ -363,7 +376,10 @@ final class LstmNet {
             }
         }
         gEmb.assign(Nd4j.create(ge, new long[]{vocab, embed}, 'c'));
+        long t5 = System.nanoTime();
+        PHASE_NANOS[4] += t5 - t4;
         applyUpdate();
+        PHASE_NANOS[5] += System.nanoTime() - t5;
         return new double[]{nll, count};
     }
 
