@@ -60,6 +60,8 @@ public final class LstmBenchCommand implements Callable<Integer> {
     String python;
     @Option(names = "--incremental", description = "also measure scoring new events with carried state vs full rescoring")
     boolean incremental;
+    @Option(names = "--engine", defaultValue = "fused", description = "fused (ours: libnd4j lstmLayer ops) or mln (plain DL4J MultiLayerNetwork baseline)")
+    String engine;
     @Option(names = "--json", description = "one JSON object on stdout")
     boolean json;
 
@@ -74,7 +76,7 @@ public final class LstmBenchCommand implements Callable<Integer> {
         List<LstmBenchmark.Result> ours = new ArrayList<>();
         List<ObjectNode> peers = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
-            LstmBenchmark.Result res = LstmBenchmark.run(d, c);
+            LstmBenchmark.Result res = "mln".equals(engine) ? LstmBenchmark.runMultiLayerNetwork(d, c) : LstmBenchmark.run(d, c);
             ours.add(res);
             System.err.printf("seqwatch: run %d: train %.0f steps/s, score %.0f steps/s, mean nll %.4f%n", r + 1,
                     res.trainStepsPerSecond(epochs), res.scoreStepsPerSecond(), res.meanNll());
@@ -85,7 +87,7 @@ public final class LstmBenchCommand implements Callable<Integer> {
             }
         }
         ObjectNode o = ModelFile.json().createObjectNode();
-        o.put("engine", "seqwatch-dl4j-" + LstmBackend.describe());
+        o.put("engine", "seqwatch-dl4j-" + ("mln".equals(engine) ? "multilayernetwork-" : "fused-lstmLayer-") + LstmBackend.describe());
         o.put("threads", LstmBackend.threads());
         o.put("sequences", d.windows().size());
         o.put("vocab", d.vocab());

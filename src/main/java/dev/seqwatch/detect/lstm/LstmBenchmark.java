@@ -159,6 +159,73 @@ public final class LstmBenchmark {
         return new Result(d.steps(), d.windows().size(), d.vocab(), train, score, nll / Math.max(1, d.steps()));
     }
 
+    /**
+     * The same workload on a plain DL4J {@code MultiLayerNetwork} (EmbeddingSequenceLayer, LSTM x L,
+     * RnnOutputLayer with masks), as the baseline our engine is measured against.
+     */
+    public static Result runMultiLayerNetwork(Data d, Config c) {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(c.seed()).dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
+                .list();
+        // no setInputType: it resets the embedding layer's nIn to 1 (DESIGN.md section 8)
+        conf.layer(new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder()
+                .nIn(d.vocab()).nOut(c.embed()).build());
+        for (int l = 0; l < c.layers(); l++) {
+            conf.layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(l == 0 ? c.embed() : c.hidden())
+                    .nOut(c.hidden()).activation(org.nd4j.linalg.activations.Activation.TANH).build());
+        }
+        conf.layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(
+                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).nIn(c.hidden()).nOut(d.vocab()).build());
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf.build());
+        net.init();
+        List<org.nd4j.linalg.dataset.DataSet> sets = new ArrayList<>();
+        for (Batch b : batches(d.windows(), c.batch())) {
+            int bs = b.size();
+            int t = b.steps();
+            float[] f = new float[bs * t];
+            float[] lab = new float[bs * d.vocab() * t];
+            float[] mask = new float[bs * t];
+            for (int k = 0; k < t; k++) {
+                for (int j = 0; j < bs; j++) {
+                    int tg = b.targets()[k * bs + j];
+                    f[j * t + k] = b.inputs()[k * bs + j];
+                    if (tg >= 0) {
+                        mask[j * t + k] = 1;
+                        lab[(j * d.vocab() + tg) * t + k] = 1;
+                    }
+                }
+            }
+            var m = org.nd4j.linalg.factory.Nd4j.create(mask, new long[]{bs, t}, 'c');
+            sets.add(new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.create(f, new long[]{bs, t}, 'c'),
+                    org.nd4j.linalg.factory.Nd4j.create(lab, new long[]{bs, d.vocab(), t}, 'c'), m, m));
+        }
+        long t0 = System.nanoTime();
+        for (int e = 0; e < c.epochs(); e++) {
+            for (var ds : sets) {
+                net.fit(ds);
+            }
+        }
+        double train = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        double nll = 0;
+        for (var ds : sets) {
+            var out = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
+            var p = out.mul(ds.getLabels()).sum(1); // [B, T] probability of the actual next token
+            var mask = ds.getLabelsMaskArray();
+            float[] pv = LstmNet.floats(p);
+            float[] mv = LstmNet.floats(mask);
+            for (int i = 0; i < pv.length; i++) {
+                if (mv[i] > 0) {
+                    nll -= Math.log(pv[i]);
+                }
+            }
+        }
+        double score = (System.nanoTime() - t0) / 1e9;
+        return new Result(d.steps(), d.windows().size(), d.vocab(), train, score, nll / Math.max(1, d.steps()));
+    }
+
     /** Cost of scoring {@code newSteps} new events with carried state vs rescoring the whole history. */
     public record Incremental(int historySteps, int newSteps, double fullMillis, double incrementalMillis) {
     }

@@ -60,6 +60,8 @@ public final class LstmDetector implements Detector {
     @Override
     public FitReport fit(SequenceSet train, FitOptions o, ProgressListener p) {
         long started = System.currentTimeMillis();
+        String backend = LstmBackend.describe();
+        p.progress(0, "training on " + backend);
         SequenceSet normal = o.excludeFraud() ? train.without(o.labels().fraudUsers()) : train;
         if (normal.size() == 0 || normal.totalEvents() == 0) {
             throw new UserFacingException("no events to train the LSTM on"
@@ -264,6 +266,7 @@ public final class LstmDetector implements Detector {
 
     private Scores scoreUnsupervised(SequenceSet set, ProgressListener p) {
         requireTrained();
+        p.progress(0, "scoring on " + LstmBackend.describe());
         int[] map = scheme.actionMap(set);
         List<TokenScheme.Encoded> enc = new ArrayList<>(set.size());
         List<int[][]> streams = new ArrayList<>(set.size());
