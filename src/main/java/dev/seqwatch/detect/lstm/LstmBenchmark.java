@@ -177,7 +177,9 @@ public final class LstmBenchmark {
         }
         conf.layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(
                 org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
-                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).nIn(c.hidden()).nOut(d.vocab()).build());
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).nIn(c.hidden()).nOut(d.vocab())
+                .dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW) // M2.1 bug: null format fails the length check
+                .build());
         var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf.build());
         net.init();
         List<org.nd4j.linalg.dataset.DataSet> sets = new ArrayList<>();
