@@ -1,4 +1,5 @@
 -- Seqwatch workspace schema, version 1. Change only through new migrations.
+-- Note: no "IN (...)" in CHECK constraints: H2 2.4.240 evaluates them with the (closed) session that created them.
 
 CREATE TABLE workspace_meta (
     k VARCHAR(64) PRIMARY KEY,
@@ -23,7 +24,7 @@ CREATE TABLE import_batch (
     rows_rejected   BIGINT DEFAULT 0 NOT NULL,
     rows_duplicate  BIGINT DEFAULT 0 NOT NULL,
     forced          BOOLEAN DEFAULT FALSE NOT NULL,
-    status          VARCHAR(16) NOT NULL CHECK (status IN ('RUNNING', 'DONE'))
+    status          VARCHAR(16) NOT NULL CHECK (status = 'RUNNING' OR status = 'DONE')
 );
 CREATE INDEX import_batch_sha ON import_batch (sha256);
 
@@ -52,7 +53,7 @@ CREATE INDEX rejected_row_import ON rejected_row (import_id, line_no);
 CREATE TABLE label (
     id          BIGINT AUTO_INCREMENT PRIMARY KEY,
     user_id     VARCHAR(256) NOT NULL,
-    label       VARCHAR(8) NOT NULL CHECK (label IN ('normal', 'fraud')),
+    label       VARCHAR(8) NOT NULL CHECK (label = 'normal' OR label = 'fraud'),
     fraud_type  VARCHAR(64),
     note        VARCHAR(4096),
     analyst     VARCHAR(256) NOT NULL,

@@ -12,6 +12,9 @@ import java.util.Set;
 @Command(name = "seqwatch", mixinStandardHelpOptions = true, versionProvider = SeqwatchCli.Version.class,
         description = "Find anomalous user-behaviour sequences. Without a sub-command the workbench opens.",
         subcommands = {
+                ImportCommand.class,
+                LabelsCommand.class,
+                GenerateCommand.class,
                 BenchCommand.class,
         })
 public final class SeqwatchCli implements Runnable {

@@ -72,7 +72,13 @@ public final class Workspace implements AutoCloseable {
         }
         try {
             refuseForeignDatabase(keep, file);
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            int applied = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate().migrationsExecuted;
+            if (applied > 0) {
+                // H2 2.4.240 evaluates CHECK constraints with the session that created them; after a
+                // migration that session (Flyway's) is closed, so reopen the database once.
+                closeQuietly(keep, true);
+                keep = ds.getConnection();
+            }
             Workspace ws = new Workspace(file, ds, keep);
             ws.write(c -> {
                 new ImportDao().removeUnfinished(c);
@@ -158,6 +164,33 @@ public final class Workspace implements AutoCloseable {
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    /**
+     * Runs long bulk work on the writer thread with a connection whose commits the work makes itself
+     * (e.g. one per batch). If it fails, its open transaction is rolled back and {@code cleanup}
+     * removes whatever it had committed, in a transaction of its own, before the failure is rethrown.
+     */
+    public <T> T writeBulk(SqlWork<T> work, SqlWork<?> cleanup) {
+        return write(ignored -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (Throwable t) {
+                    try {
+                        c.rollback();
+                        cleanup.run(c);
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        t.addSuppressed(e);
+                    }
+                    throw t;
+                }
+            }
+        });
     }
 
     private <T> T inTransaction(SqlWork<T> work) {

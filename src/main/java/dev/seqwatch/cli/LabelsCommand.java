@@ -1,0 +1,32 @@
+package dev.seqwatch.cli;
+
+import dev.seqwatch.ingest.LabelImporter;
+import dev.seqwatch.store.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code seqwatch labels}: append analyst labels to the workspace's label history. */
+@Command(name = "labels", mixinStandardHelpOptions = true,
+        description = "Import labels (user_id,label[,fraud_type[,note]]; label normal|fraud or 0|1). Labels are appended, never overwritten.")
+public final class LabelsCommand implements Callable<Integer> {
+    @Option(names = "--db", required = true)
+    Path db;
+    @Option(names = "--input", required = true)
+    Path input;
+    @Option(names = "--analyst", description = "who labelled (default: the OS user name)")
+    String analyst;
+
+    @Override
+    public Integer call() {
+        String who = analyst == null ? LabelImporter.defaultAnalyst() : analyst;
+        try (Workspace ws = Workspace.open(db)) {
+            LabelImporter.Result r = new LabelImporter(ws).importFile(input, who);
+            System.out.printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
+                    r.appended(), r.changedExisting(), who);
+        }
+        return 0;
+    }
+}

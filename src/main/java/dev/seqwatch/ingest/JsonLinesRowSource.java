@@ -1,0 +1,179 @@
+package dev.seqwatch.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * JSON lines: one object per line. The "header" is the keys seen in the first lines, in order of
+ * appearance; each object's scalar values are aligned with it (absent keys are null).
+ */
+final class JsonLinesRowSource implements RowSource {
+    static final int MAX_LINE_CHARS = 1 << 24;
+    private static final int SNIFF_LINES = 200;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final BufferedReader in;
+    private final List<String> header;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String[]> buffered = new ArrayList<>();
+    private final List<Long> bufferedLines = new ArrayList<>();
+    private long lineNo;
+    private int bufferPos;
+
+    JsonLinesRowSource(Reader reader) throws IOException {
+        this.in = new BufferedReader(reader, 1 << 16);
+        Set<String> keys = new LinkedHashSet<>();
+        List<String> sniffed = new ArrayList<>();
+        for (int i = 0; i < SNIFF_LINES; i++) {
+            String l = readLine();
+            if (l == null) {
+                break;
+            }
+            sniffed.add(l);
+            bufferedLines.add(lineNo);
+            collectKeys(l, keys);
+        }
+        header = List.copyOf(keys);
+        for (int i = 0; i < header.size(); i++) {
+            index.put(header.get(i), i);
+        }
+        for (String l : sniffed) {
+            buffered.add(l == null ? null : new String[]{l});
+        }
+    }
+
+    private static void collectKeys(String line, Set<String> keys) {
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                keys.add(p.currentName());
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (IOException ignored) {
+            // a bad line is rejected when it is read as a row
+        }
+    }
+
+    /** Reads a line of at most MAX_LINE_CHARS; a longer one is skipped and reported as TOO_LONG. */
+    private String readLine() throws IOException {
+        StringBuilder sb = null;
+        boolean tooLong = false;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                break;
+            }
+            if (sb == null) {
+                sb = new StringBuilder();
+            }
+            if (sb.length() < MAX_LINE_CHARS) {
+                sb.append((char) c);
+            } else {
+                tooLong = true;
+            }
+        }
+        if (c < 0 && sb == null) {
+            return null;
+        }
+        lineNo++;
+        if (tooLong) {
+            return TOO_LONG;
+        }
+        if (sb == null) {
+            return "";
+        }
+        int n = sb.length();
+        if (n > 0 && sb.charAt(n - 1) == '\r') {
+            sb.setLength(n - 1);
+        }
+        return sb.toString();
+    }
+
+    private static final String TOO_LONG = new String("\u0000too-long");
+
+    @Override
+    public List<String> header() {
+        return header;
+    }
+
+    @Override
+    public boolean fixedColumns() {
+        return false;
+    }
+
+    @Override
+    public boolean next(RawRow row) throws IOException {
+        String line;
+        long no;
+        while (true) {
+            if (bufferPos < buffered.size()) {
+                line = buffered.get(bufferPos)[0];
+                no = bufferedLines.get(bufferPos);
+                buffered.set(bufferPos, null);
+                bufferPos++;
+            } else {
+                line = readLine();
+                no = lineNo;
+                if (line == null) {
+                    return false;
+                }
+            }
+            if (!line.isBlank()) {
+                break;
+            }
+        }
+        row.line = no;
+        row.structuralError = null;
+        String[] f = new String[header.size()];
+        row.fields = f;
+        if (line == TOO_LONG) {
+            row.structuralError = "line longer than " + MAX_LINE_CHARS + " characters";
+            return true;
+        }
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                row.structuralError = "not a JSON object";
+                row.fields = new String[]{line.length() > 200 ? line.substring(0, 200) : line};
+                return true;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                Integer i = index.get(p.currentName());
+                JsonToken v = p.nextToken();
+                if (i != null && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+                    f[i] = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                row.structuralError = "invalid JSON: text after the object";
+            }
+        } catch (JsonProcessingException e) {
+            row.structuralError = "invalid JSON: " + e.getOriginalMessage();
+            row.fields = new String[]{line.length() > 200 ? line.substring(0, 200) : line};
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.seqwatch.ingest;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/** Reads records of one log file. */
+interface RowSource extends Closeable {
+
+    /** Column names, or null for a file without a header. */
+    List<String> header();
+
+    /** Whether every record must have as many fields as the header / first record. */
+    boolean fixedColumns();
+
+    /** Reads the next record into {@code row}; false at the end. */
+    boolean next(RawRow row) throws IOException;
+}
