@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 BenchImportCommand.class,
                 BenchMetricsCommand.class,
                 UiBenchCommand.class,
+                LstmBenchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

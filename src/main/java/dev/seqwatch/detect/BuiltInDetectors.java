@@ -4,6 +4,7 @@ import dev.seqwatch.detect.autoencoder.AutoencoderDetector;
 import dev.seqwatch.detect.ensemble.EnsembleDetector;
 import dev.seqwatch.detect.iforest.IsolationForestDetector;
 import dev.seqwatch.detect.lof.LofDetector;
+import dev.seqwatch.detect.lstm.LstmDetector;
 import dev.seqwatch.detect.markov.MarkovDetector;
 import dev.seqwatch.detect.stats.StatisticalDetector;
 
@@ -13,6 +14,9 @@ final class BuiltInDetectors {
     }
 
     static void registerAll(DetectorRegistry r) {
+        r.register(new DetectorRegistry.Entry(LstmDetector.NAME,
+                "LSTM next-event model (DeepLearning4J), per-step scores", LstmDetector::new,
+                LstmDetector::load));
         r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
         r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));
         r.register(new DetectorRegistry.Entry("iforest", "Isolation Forest on per-user feature vectors", IsolationForestDetector::new, IsolationForestDetector::load));

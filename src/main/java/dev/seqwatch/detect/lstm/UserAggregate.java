@@ -1,0 +1,65 @@
+package dev.seqwatch.detect.lstm;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How a user's step scores become one user score, and the per-user summary features the supervised
+ * head learns from. Which aggregate is the default was decided by measurement on labelled sample
+ * sessions (see README, section "The LSTM detector").
+ */
+enum UserAggregate {
+    MAX, MEAN, TOP5_MEAN, P90, SUM;
+
+    static UserAggregate parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new dev.seqwatch.common.UserFacingException("unknown LSTM aggregate '" + s
+                    + "'; choose one of max, mean, top5_mean, p90, sum");
+        }
+    }
+
+    double of(double[] steps) {
+        double[] s = finite(steps);
+        if (s.length == 0) {
+            return 0;
+        }
+        Arrays.sort(s);
+        return switch (this) {
+            case MAX -> s[s.length - 1];
+            case MEAN -> Arrays.stream(s).sum() / s.length;
+            case TOP5_MEAN -> topMean(s, 5);
+            case P90 -> s[(int) Math.min(s.length - 1, Math.floor(0.9 * (s.length - 1) + 0.5))];
+            case SUM -> Arrays.stream(s).sum();
+        };
+    }
+
+    private static double topMean(double[] sorted, int k) {
+        int n = Math.min(k, sorted.length);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += sorted[sorted.length - 1 - i];
+        }
+        return sum / n;
+    }
+
+    private static double[] finite(double[] steps) {
+        return Arrays.stream(steps).filter(Double::isFinite).toArray();
+    }
+
+    static final String[] FEATURES = {"max", "mean", "top5_mean", "p90", "log_length", "frac_over_3"};
+
+    /** Summary features of one user's step scores (for the supervised head). */
+    static double[] features(double[] steps) {
+        double[] s = finite(steps);
+        double over = 0;
+        for (double v : s) {
+            if (v > 3.0) {
+                over++;
+            }
+        }
+        return new double[]{MAX.of(s), MEAN.of(s), TOP5_MEAN.of(s), P90.of(s), Math.log1p(s.length),
+                s.length == 0 ? 0 : over / s.length};
+    }
+}
