@@ -2,6 +2,9 @@ package dev.seqwatch.ingest;
 
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.store.EventBlock;
+import dev.seqwatch.store.EventBlockWriter;
+import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.Workspace;
 
@@ -20,10 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,20 +34,27 @@ import java.util.List;
  * already stored (same user, time, action, item) are counted and dropped. The import is recorded
  * with the file's SHA-256, and the same content is refused a second time unless forced.
  *
- * <p>Events are written in batches on the workspace's writer thread under an import_batch row in
- * status RUNNING; readers only see DONE imports. A failure or cancel removes what was written; a
+ * <p>Events are gathered column-wise and written as {@link EventBlock}s (see there why) on the
+ * workspace's writer thread under an import_batch row in status RUNNING; readers only see DONE imports. A failure or cancel removes what was written; a
  * killed process leaves a RUNNING batch that the next open removes ({@link ImportDao#removeUnfinished}).
  */
 public final class EventImporter {
     private static final int BATCH = 5_000;
-    private static final int COMMIT_EVERY = 200_000;
+    private static final int CHECK_EVERY = 100_000;
     private static final int KEEP_REJECTIONS = 20;
 
     private final Workspace workspace;
     private final ImportDao imports = new ImportDao();
+    private final int flushEvents;
 
     public EventImporter(Workspace workspace) {
+        this(workspace, EventBlockWriter.DEFAULT_FLUSH_EVENTS);
+    }
+
+    /** @param flushEvents events gathered in memory before blocks are written (tests use small values) */
+    public EventImporter(Workspace workspace, int flushEvents) {
         this.workspace = workspace;
+        this.flushEvents = flushEvents;
     }
 
     /** The first rows of a file with the detected format and column mapping, for the import dialog. */
@@ -150,31 +157,23 @@ public final class EventImporter {
         int importId = imports.nextImportId(c);
         importIdOut[0] = importId;
         long firstId = imports.nextEventId(c);
-        boolean emptyBefore = firstId == 1 || countVisible(c) == 0;
         LongHashSet seen = new LongHashSet();
-        if (!emptyBefore) {
+        if (firstId > 1) {
             p.progress(0.02, "reading stored events to detect duplicates");
             loadExistingKeys(c, seen, p);
         }
         imports.start(c, importId, file.getFileName().toString(), sha, src.format.name().toLowerCase(),
                 o.mapping().toString(), firstId, o.force());
         c.commit();
-        if (emptyBefore) {
-            // bulk load without the secondary index, rebuilt once at the end
-            exec(c, "DROP INDEX IF EXISTS event_user_ts");
-        }
         Counts n = new Counts();
-        long nextId = firstId;
         long size = Math.max(1, Files.size(file));
         Mac mac = o.pseudonymKey() == null ? null : hmac(o.pseudonymKey());
         char sep = src.format.separator();
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                + "category_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
+        EventBlockWriter blocks = new EventBlockWriter(c, importId, firstId, flushEvents);
+        try (PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
             RawRow r = new RawRow();
-            int pendingIns = 0;
             int pendingRej = 0;
-            int sinceCommit = 0;
+            int sinceCheck = 0;
             while (src.rows.next(r)) {
                 n.read++;
                 String reason = v.validate(r, src.rows.fixedColumns());
@@ -196,40 +195,22 @@ public final class EventImporter {
                     String user = mac == null ? v.user : pseudonym(mac, v.user);
                     if (!seen.add(LongHashSet.eventKey(user, v.ts, v.action, v.item))) {
                         n.duplicates++;
-                        continue;
-                    }
-                    ins.setLong(1, nextId++);
-                    ins.setInt(2, importId);
-                    ins.setString(3, user);
-                    ins.setLong(4, v.ts);
-                    ins.setString(5, v.action);
-                    ins.setString(6, v.item);
-                    ins.setString(7, v.category);
-                    if (Double.isNaN(v.amount)) {
-                        ins.setNull(8, Types.DOUBLE);
                     } else {
-                        ins.setDouble(8, v.amount);
-                    }
-                    ins.addBatch();
-                    n.stored++;
-                    if (++pendingIns == BATCH) {
-                        ins.executeBatch();
-                        pendingIns = 0;
+                        n.stored++;
+                        if (blocks.add(user, v.ts, v.action, v.item, v.category, v.amount)) {
+                            rej.executeBatch();
+                            pendingRej = 0;
+                            c.commit();
+                        }
                     }
                 }
-                if (++sinceCommit == COMMIT_EVERY) {
-                    ins.executeBatch();
-                    rej.executeBatch();
-                    pendingIns = 0;
-                    pendingRej = 0;
-                    c.commit();
-                    sinceCommit = 0;
+                if (++sinceCheck == CHECK_EVERY) {
+                    sinceCheck = 0;
                     p.checkCancelled();
-                    p.progress(0.05 + 0.85 * Math.min(1.0, (double) src.counter.count() / size),
+                    p.progress(0.05 + 0.8 * Math.min(1.0, (double) src.counter.count() / size),
                             String.format("%,d rows read, %,d stored, %,d rejected", n.read, n.stored, n.rejected));
                 }
             }
-            ins.executeBatch();
             rej.executeBatch();
         }
         p.checkCancelled();
@@ -242,43 +223,25 @@ public final class EventImporter {
             throw new UserFacingException(file + ": no valid rows, all " + n.rejected + " were rejected; first: line "
                     + first.line() + ": " + first.reason());
         }
-        c.commit();
-        if (emptyBefore) {
-            p.progress(0.92, "building the user/time index");
-            exec(c, "CREATE INDEX IF NOT EXISTS event_user_ts ON event (user_id, ts)");
-        }
-        imports.finish(c, importId, nextId - 1, n.read, n.stored, n.rejected, n.duplicates);
+        p.progress(0.87, String.format("writing %,d events", n.stored));
+        long next = blocks.finish();
+        p.checkCancelled();
+        imports.finish(c, importId, next - 1, n.read, n.stored, n.rejected, n.duplicates);
         c.commit();
         return n;
     }
 
-    private static long countVisible(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT COUNT(*) FROM event WHERE import_id IN (SELECT id FROM import_batch WHERE status = 'DONE')")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private static void loadExistingKeys(Connection c, LongHashSet seen, ProgressListener p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, ts, action, item_id FROM event "
-                + "WHERE import_id IN (SELECT id FROM import_batch WHERE status = 'DONE')")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                long k = 0;
-                while (rs.next()) {
-                    seen.add(LongHashSet.eventKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
-                    if (++k % 500_000 == 0) {
-                        p.checkCancelled();
-                    }
+        EventDao dao = new EventDao();
+        for (EventDao.BlockRef r : dao.blocks(c)) {
+            p.checkCancelled();
+            EventBlock b = dao.block(c, r);
+            for (int u = 0; u < b.users(); u++) {
+                String user = b.userIds[u];
+                for (int k = b.userStart[u]; k < b.userStart[u + 1]; k++) {
+                    seen.add(LongHashSet.eventKey(user, b.ts[k], b.actionNames[b.action[k]], b.itemName(k)));
                 }
             }
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 
