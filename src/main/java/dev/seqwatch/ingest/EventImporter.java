@@ -1,5 +1,6 @@
 package dev.seqwatch.ingest;
 
+import dev.seqwatch.common.CancelledException;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.store.EventBlock;
@@ -27,6 +28,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Imports a behaviour log into a workspace, all or nothing. Rows are validated one by one: good
@@ -41,6 +46,8 @@ import java.util.List;
 public final class EventImporter {
     private static final int BATCH = 5_000;
     private static final int CHECK_EVERY = 100_000;
+    /** import_batch.sha256 until the hash is known (the row is invisible until DONE anyway). */
+    private static final String PENDING_SHA = "0".repeat(64);
     private static final int KEEP_REJECTIONS = 20;
 
     private final Workspace workspace;
@@ -95,52 +102,58 @@ public final class EventImporter {
         long started = System.nanoTime();
         checkReadable(file);
         p.progress(0, "checking " + file.getFileName());
-        String sha = sha256(file, p);
-        List<ImportDao.ImportRecord> same = workspace.read(c -> imports.findDoneBySha(c, sha));
-        if (!same.isEmpty() && !o.force()) {
-            ImportDao.ImportRecord prev = same.get(0);
-            throw new UserFacingException(file + ": this file was already imported (import #" + prev.id() + " of "
-                    + prev.sourceName() + " on " + prev.finishedAt() + ", same SHA-256); use --force to import it again");
-        }
-        Opened src;
-        int[] idx;
+        // the content hash is computed on a second thread while the rows are read (one pass less on
+        // the critical path); a file already imported is refused as soon as its hash is known
+        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seqwatch-sha256");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<String> sha = hasher.submit(() -> sha256(file, p));
+        hasher.shutdown();
         try {
-            src = open(file, o);
-        } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        try (src) {
+            Opened src;
+            int[] idx;
             try {
-                idx = o.mapping().resolve(src.rows.header());
-            } catch (IllegalArgumentException e) {
-                throw new UserFacingException(file + ": " + e.getMessage(), e);
+                src = open(file, o);
+            } catch (IOException e) {
+                throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
-            TimestampParser tp;
-            try {
-                tp = new TimestampParser(o.timeFormat(), o.zone());
-            } catch (IllegalArgumentException e) {
-                throw new UserFacingException(e.getMessage(), e);
+            try (src) {
+                try {
+                    idx = o.mapping().resolve(src.rows.header());
+                } catch (IllegalArgumentException e) {
+                    throw new UserFacingException(file + ": " + e.getMessage(), e);
+                }
+                TimestampParser tp;
+                try {
+                    tp = new TimestampParser(o.timeFormat(), o.zone());
+                } catch (IllegalArgumentException e) {
+                    throw new UserFacingException(e.getMessage(), e);
+                }
+                RowValidator v = new RowValidator(idx, src.rows.header(), tp);
+                int[] importId = new int[1];
+                Counts counts = workspace.writeBulk(
+                        c -> {
+                            try {
+                                return load(c, file, o, sha, src, v, importId, p);
+                            } catch (IOException e) {
+                                throw new UserFacingException(file + ": read failed: " + e.getMessage(), e);
+                            }
+                        },
+                        c -> {
+                            imports.removeUnfinished(c);
+                            return null;
+                        });
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                p.progress(1, "imported " + counts.stored + " events");
+                return new ImportResult(importId[0], file.toString(), src.format, counts.read, counts.stored, counts.rejected,
+                        counts.duplicates, millis, List.copyOf(counts.firstRejections));
+            } catch (IOException e) {
+                throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
-            RowValidator v = new RowValidator(idx, src.rows.header(), tp);
-            int[] importId = new int[1];
-            Counts counts = workspace.writeBulk(
-                    c -> {
-                        try {
-                            return load(c, file, o, sha, src, v, importId, p);
-                        } catch (IOException e) {
-                            throw new UserFacingException(file + ": read failed: " + e.getMessage(), e);
-                        }
-                    },
-                    c -> {
-                        imports.removeUnfinished(c);
-                        return null;
-                    });
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            p.progress(1, "imported " + counts.stored + " events");
-            return new ImportResult(importId[0], file.toString(), src.format, counts.read, counts.stored, counts.rejected,
-                    counts.duplicates, millis, List.copyOf(counts.firstRejections));
-        } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        } finally {
+            sha.cancel(true); // no-op when done; stops hashing after an early failure
         }
     }
 
@@ -152,7 +165,7 @@ public final class EventImporter {
         final List<ImportResult.Rejection> firstRejections = new ArrayList<>();
     }
 
-    private Counts load(Connection c, Path file, ImportOptions o, String sha, Opened src, RowValidator v,
+    private Counts load(Connection c, Path file, ImportOptions o, Future<String> sha, Opened src, RowValidator v,
                         int[] importIdOut, ProgressListener p) throws SQLException, IOException {
         int importId = imports.nextImportId(c);
         importIdOut[0] = importId;
@@ -162,7 +175,10 @@ public final class EventImporter {
             p.progress(0.02, "reading stored events to detect duplicates");
             loadExistingKeys(c, seen, p);
         }
-        imports.start(c, importId, file.getFileName().toString(), sha, src.format.name().toLowerCase(),
+        if (sha.isDone()) {
+            refuseSameContent(c, file, o, sha);
+        }
+        imports.start(c, importId, file.getFileName().toString(), PENDING_SHA, src.format.name().toLowerCase(),
                 o.mapping().toString(), firstId, o.force());
         c.commit();
         Counts n = new Counts();
@@ -174,6 +190,7 @@ public final class EventImporter {
             RawRow r = new RawRow();
             int pendingRej = 0;
             int sinceCheck = 0;
+            boolean shaChecked = false;
             while (src.rows.next(r)) {
                 n.read++;
                 String reason = v.validate(r, src.rows.fixedColumns());
@@ -207,6 +224,10 @@ public final class EventImporter {
                 if (++sinceCheck == CHECK_EVERY) {
                     sinceCheck = 0;
                     p.checkCancelled();
+                    if (!shaChecked && sha.isDone()) {
+                        refuseSameContent(c, file, o, sha);
+                        shaChecked = true;
+                    }
                     p.progress(0.05 + 0.8 * Math.min(1.0, (double) src.counter.count() / size),
                             String.format("%,d rows read, %,d stored, %,d rejected", n.read, n.stored, n.rejected));
                 }
@@ -223,12 +244,37 @@ public final class EventImporter {
             throw new UserFacingException(file + ": no valid rows, all " + n.rejected + " were rejected; first: line "
                     + first.line() + ": " + first.reason());
         }
+        String hash = refuseSameContent(c, file, o, sha);
         p.progress(0.87, String.format("writing %,d events", n.stored));
         long next = blocks.finish();
         p.checkCancelled();
+        imports.setSha256(c, importId, hash);
         imports.finish(c, importId, next - 1, n.read, n.stored, n.rejected, n.duplicates);
         c.commit();
         return n;
+    }
+
+    /** Waits for the file's hash and refuses content imported before (unless forced); returns the hash. */
+    private String refuseSameContent(Connection c, Path file, ImportOptions o, Future<String> sha) throws SQLException {
+        String hash;
+        try {
+            hash = sha.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UserFacingException(file + ": cannot read: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<ImportDao.ImportRecord> same = imports.findDoneBySha(c, hash);
+        if (!same.isEmpty() && !o.force()) {
+            ImportDao.ImportRecord prev = same.get(0);
+            throw new UserFacingException(file + ": this file was already imported (import #" + prev.id() + " of "
+                    + prev.sourceName() + " on " + prev.finishedAt() + ", same SHA-256); use --force to import it again");
+        }
+        return hash;
     }
 
     private static void loadExistingKeys(Connection c, LongHashSet seen, ProgressListener p) throws SQLException {
@@ -306,6 +352,9 @@ public final class EventImporter {
                 md.update(buf, 0, r);
                 if (++k % 64 == 0) {
                     p.checkCancelled();
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancelledException();
+                    }
                 }
             }
             return HexFormat.of().formatHex(md.digest());

@@ -48,6 +48,14 @@ public final class ImportDao {
         }
     }
 
+    public void setSha256(Connection c, int id, String sha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE import_batch SET sha256 = ? WHERE id = ?")) {
+            ps.setString(1, sha256);
+            ps.setInt(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     public void finish(Connection c, int id, long lastEventId, long read, long stored, long rejected, long duplicate)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE import_batch SET status = 'DONE', finished_at = ?, "
