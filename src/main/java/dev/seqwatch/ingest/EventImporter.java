@@ -28,10 +28,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Imports a behaviour log into a workspace, all or nothing. Rows are validated one by one: good
@@ -183,46 +186,61 @@ public final class EventImporter {
         c.commit();
         Counts n = new Counts();
         long size = Math.max(1, Files.size(file));
-        Mac mac = o.pseudonymKey() == null ? null : hmac(o.pseudonymKey());
         char sep = src.format.separator();
         EventBlockWriter blocks = new EventBlockWriter(c, importId, firstId, flushEvents);
+        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep);
+        Thread readerThread = new Thread(reader, "seqwatch-import-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
         try (PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
-            RawRow r = new RawRow();
             int pendingRej = 0;
-            int sinceCheck = 0;
+            long nextCheck = CHECK_EVERY;
             boolean shaChecked = false;
-            while (src.rows.next(r)) {
-                n.read++;
-                String reason = v.validate(r, src.rows.fixedColumns());
-                if (reason != null) {
+            while (true) {
+                ParsedBatch b = reader.take(p);
+                n.read += b.rows;
+                for (int k = 0; k < b.rejected; k++) {
                     n.rejected++;
+                    String reason = b.rejReason[k];
                     if (n.firstRejections.size() < KEEP_REJECTIONS) {
-                        n.firstRejections.add(new ImportResult.Rejection(r.line, reason));
+                        n.firstRejections.add(new ImportResult.Rejection(b.rejLine[k], reason));
                     }
                     rej.setInt(1, importId);
-                    rej.setLong(2, r.line);
+                    rej.setLong(2, b.rejLine[k]);
                     rej.setString(3, reason.length() > 1024 ? reason.substring(0, 1024) : reason);
-                    rej.setString(4, r.raw(sep));
+                    rej.setString(4, b.rejRaw[k]);
                     rej.addBatch();
                     if (++pendingRej == BATCH) {
                         rej.executeBatch();
                         pendingRej = 0;
                     }
-                } else {
-                    String user = mac == null ? v.user : pseudonym(mac, v.user);
-                    if (!seen.add(LongHashSet.eventKey(user, v.ts, v.action, v.item))) {
+                }
+                for (int k = 0; k < b.good; k++) {
+                    if (!seen.add(b.key[k])) {
                         n.duplicates++;
-                    } else {
-                        n.stored++;
-                        if (blocks.add(user, v.ts, v.action, v.item, v.category, v.amount)) {
-                            rej.executeBatch();
-                            pendingRej = 0;
-                            c.commit();
-                        }
+                        continue;
+                    }
+                    n.stored++;
+                    if (blocks.add(b.user[k], b.ts[k], b.action[k], b.item[k], b.category[k], b.amount[k])) {
+                        rej.executeBatch();
+                        pendingRej = 0;
+                        c.commit();
                     }
                 }
-                if (++sinceCheck == CHECK_EVERY) {
-                    sinceCheck = 0;
+                if (b.error != null) {
+                    if (b.error instanceof IOException io) {
+                        throw io;
+                    }
+                    if (b.error instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(b.error);
+                }
+                if (b.last) {
+                    break;
+                }
+                if (n.read >= nextCheck) {
+                    nextCheck = n.read + CHECK_EVERY;
                     p.checkCancelled();
                     if (!shaChecked && sha.isDone()) {
                         refuseSameContent(c, file, o, sha);
@@ -233,6 +251,13 @@ public final class EventImporter {
                 }
             }
             rej.executeBatch();
+        } finally {
+            reader.stop();
+            try {
+                readerThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         p.checkCancelled();
         if (n.read == 0) {
@@ -252,6 +277,130 @@ public final class EventImporter {
         imports.finish(c, importId, next - 1, n.read, n.stored, n.rejected, n.duplicates);
         c.commit();
         return n;
+    }
+
+    /** Rows read, validated and keyed on the reader thread, handed to the writer thread. */
+    private static final class ParsedBatch {
+        static final int ROWS = 4096;
+        int rows;
+        int good;
+        final String[] user = new String[ROWS];
+        final long[] ts = new long[ROWS];
+        final String[] action = new String[ROWS];
+        final String[] item = new String[ROWS];
+        final String[] category = new String[ROWS];
+        final double[] amount = new double[ROWS];
+        final long[] key = new long[ROWS];
+        int rejected;
+        long[] rejLine = new long[0];
+        String[] rejReason = new String[0];
+        String[] rejRaw = new String[0];
+        boolean last;
+        Throwable error;
+
+        void reject(long line, String reason, String raw) {
+            if (rejected == rejLine.length) {
+                int cap = Math.max(16, rejected * 2);
+                rejLine = java.util.Arrays.copyOf(rejLine, cap);
+                rejReason = java.util.Arrays.copyOf(rejReason, cap);
+                rejRaw = java.util.Arrays.copyOf(rejRaw, cap);
+            }
+            rejLine[rejected] = line;
+            rejReason[rejected] = reason;
+            rejRaw[rejected] = raw;
+            rejected++;
+        }
+
+        boolean full() {
+            return rows == ROWS;
+        }
+    }
+
+    /**
+     * Parses and validates rows on a thread of its own (the CSV/JSON parsing, validation, pseudonyms and
+     * duplicate keys are about half the work), so the writer thread only deduplicates, encodes and stores.
+     */
+    private static final class ParsingThread implements Runnable {
+        private final BlockingQueue<ParsedBatch> queue = new ArrayBlockingQueue<>(16);
+        private final Opened src;
+        private final RowValidator v;
+        private final Mac mac;
+        private final char sep;
+        private volatile boolean stopped;
+
+        ParsingThread(Opened src, RowValidator v, Mac mac, char sep) {
+            this.src = src;
+            this.v = v;
+            this.mac = mac;
+            this.sep = sep;
+        }
+
+        @Override
+        public void run() {
+            ParsedBatch b = new ParsedBatch();
+            try {
+                RawRow r = new RawRow();
+                boolean fixed = src.rows.fixedColumns();
+                while (!stopped && src.rows.next(r)) {
+                    b.rows++;
+                    String reason = v.validate(r, fixed);
+                    if (reason != null) {
+                        b.reject(r.line, reason, r.raw(sep));
+                    } else {
+                        int k = b.good++;
+                        String user = mac == null ? v.user : pseudonym(mac, v.user);
+                        b.user[k] = user;
+                        b.ts[k] = v.ts;
+                        b.action[k] = v.action;
+                        b.item[k] = v.item;
+                        b.category[k] = v.category;
+                        b.amount[k] = v.amount;
+                        b.key[k] = LongHashSet.eventKey(user, v.ts, v.action, v.item);
+                    }
+                    if (b.full()) {
+                        put(b);
+                        b = new ParsedBatch();
+                    }
+                }
+            } catch (Throwable t) {
+                b.error = t;
+            }
+            b.last = true;
+            put(b);
+        }
+
+        private void put(ParsedBatch b) {
+            try {
+                while (!stopped) {
+                    if (queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The next batch; checks for cancellation while waiting. */
+        ParsedBatch take(ProgressListener p) {
+            try {
+                while (true) {
+                    ParsedBatch b = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (b != null) {
+                        return b;
+                    }
+                    p.checkCancelled();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            queue.clear();
+        }
     }
 
     /** Waits for the file's hash and refuses content imported before (unless forced); returns the hash. */
