@@ -4,6 +4,7 @@
 #   installer/build.sh            # app-image + .deb into target/installer/
 #   installer/build.sh app-image  # only the app-image
 #   MVN_ARGS=-o installer/build.sh  # offline Maven
+#   INSTALLER_OUT=/tmp/x installer/build.sh  # another output folder
 #
 # JavaFX goes on the module path and is linked into the bundled runtime (its Linux jars from Maven
 # Central; their native libraries unpack into ~/.openjfx/cache on first start); everything else,
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WHAT=${1:-all}
-OUT=$ROOT/target/installer
+OUT=${INSTALLER_OUT:-$ROOT/target/installer}
 STAGE=$OUT/stage
 NAME=Seqwatch
 # jpackage wants a numeric version: 0.1.0-SNAPSHOT -> 0.1.0

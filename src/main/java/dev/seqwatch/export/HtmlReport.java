@@ -67,12 +67,14 @@ final class HtmlReport {
         double scale = scaleMax();
         b.append("<h2>Timeline</h2>\n");
         caption("Each dot is an event in its action lane, coloured by step score: blue = expected, red = at or above the "
-                + "step-score threshold (" + num(ctx.step().value()) + "). Grey: no step score.");
-        img(ReportCharts.image(ReportCharts.timeline(t, scale), CHART_WIDTH, 360), "timeline of " + t.userId());
+                + "step-score threshold (" + num(ctx.step().value()) + "). Grey: no step score. Top: in event order; "
+                + "bottom: in time.");
+        img(ReportCharts.image(ReportCharts.timeline(t, scale, true), CHART_WIDTH, 320), "timeline of " + t.userId() + " by event");
+        img(ReportCharts.image(ReportCharts.timeline(t, scale, false), CHART_WIDTH, 320), "timeline of " + t.userId() + " in time");
         b.append("<h2>Step-score strip</h2>\n");
         StepMatrix strip = strip(t, o.heatmapSteps());
         caption("The user's first " + strip.steps() + " events as one heatmap row (same colours).");
-        img(ReportCharts.image(ReportCharts.heatmap(strip, scale), CHART_WIDTH, 140), "step-score strip of " + t.userId());
+        img(ReportCharts.image(ReportCharts.heatmap(strip, scale, false), CHART_WIDTH, 140), "step-score strip of " + t.userId());
         legend(scale);
 
         List<ExportService.TopStep> top = ExportService.topSteps(t, Math.max(o.topSteps(), 10));
@@ -145,7 +147,7 @@ final class HtmlReport {
         caption("Top " + m.rows() + " users by score (rows, rank 1 at the top) \u00d7 their first " + m.steps()
                 + " events (columns). Blue = expected, red = at or above the step-score threshold; white = no event.");
         if (m.rows() > 0 && m.steps() > 0) {
-            img(ReportCharts.image(ReportCharts.heatmap(m, scale), CHART_WIDTH, Math.min(2400, 90 + m.rows() * 14)),
+            img(ReportCharts.image(ReportCharts.heatmap(m, scale, true), CHART_WIDTH, Math.min(2400, 90 + m.rows() * 14)),
                     "step-score heatmap");
             legend(scale);
         } else {
@@ -176,9 +178,10 @@ final class HtmlReport {
 
         if (!timelines.isEmpty()) {
             b.append("<h2>Timelines of the top flagged users</h2>\n");
+            caption("Events in order (x = event number), one lane per action, coloured by step score.");
             for (UserTimeline t : timelines) {
                 b.append("<h3 class=\"uid\">").append(escape(t.userId())).append("</h3>\n");
-                img(ReportCharts.image(ReportCharts.timeline(t, scale), CHART_WIDTH, 300), "timeline of " + t.userId());
+                img(ReportCharts.image(ReportCharts.timeline(t, scale, true), CHART_WIDTH, 300), "timeline of " + t.userId());
             }
         }
         metrics();

@@ -40,8 +40,12 @@ public final class ReportCharts {
     private ReportCharts() {
     }
 
-    /** Timeline of one user; {@code scaleMax} is the score drawn fully red (the step threshold). */
-    public static JFreeChart timeline(UserTimeline t, double scaleMax) {
+    /**
+     * Timeline of one user; {@code scaleMax} is the score drawn fully red (the step threshold).
+     * {@code bySteps}: x is the event number (evenly spaced, readable when sessions are bursts of
+     * seconds days apart), else the time.
+     */
+    public static JFreeChart timeline(UserTimeline t, double scaleMax, boolean bySteps) {
         ScoreColors colors = new ScoreColors(scaleMax);
         List<TimelineStep> steps = t.steps();
         List<String> lanes = t.actions();
@@ -49,9 +53,16 @@ public final class ReportCharts {
         SymbolAxis y = new SymbolAxis("action", lanes.toArray(String[]::new));
         y.setGridBandsVisible(false);
         plot.setRangeAxis(y);
-        DateAxis x = new DateAxis("time (UTC)");
-        x.setTimeZone(TimeZone.getTimeZone("UTC"));
-        plot.setDomainAxis(x);
+        if (bySteps) {
+            NumberAxis x = new NumberAxis("event number");
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            x.setAutoRangeIncludesZero(false);
+            plot.setDomainAxis(x);
+        } else {
+            DateAxis x = new DateAxis("time (UTC)");
+            x.setTimeZone(TimeZone.getTimeZone("UTC"));
+            plot.setDomainAxis(x);
+        }
         Map<String, Integer> lane = new HashMap<>();
         for (int i = 0; i < lanes.size(); i++) {
             lane.put(lanes.get(i), i);
@@ -60,7 +71,7 @@ public final class ReportCharts {
         XYSeries line = new XYSeries("order", false, true);
         for (int i = 0; i < steps.size(); i++) {
             TimelineStep s = steps.get(i);
-            xyz[0][i] = s.ts();
+            xyz[0][i] = bySteps ? i + 1 : s.ts();
             xyz[1][i] = lane.getOrDefault(s.action(), 0);
             xyz[2][i] = Double.isNaN(s.score()) ? Double.NaN : s.score();
             line.add(xyz[0][i], xyz[1][i]);
@@ -86,8 +97,11 @@ public final class ReportCharts {
         return chart;
     }
 
-    /** Heatmap of the top-ranked users (rows, rank 1 at the top) by their first steps (columns). */
-    public static JFreeChart heatmap(StepMatrix m, double scaleMax) {
+    /**
+     * Heatmap of users (rows, the first at the top) by their first steps (columns). {@code ranked}:
+     * the rows are the top-ranked users in order, so the labels show their rank.
+     */
+    public static JFreeChart heatmap(StepMatrix m, double scaleMax, boolean ranked) {
         ScoreColors colors = new ScoreColors(scaleMax);
         int rows = m.rows();
         int n = rows * m.steps();
@@ -108,7 +122,7 @@ public final class ReportCharts {
         cells.setPaintScale(new Scale(colors));
         String[] labels = new String[rows];
         for (int r = 0; r < rows; r++) {
-            labels[rows - 1 - r] = (r + 1) + ". " + shorten(m.userIds()[r], 24);
+            labels[rows - 1 - r] = (ranked ? (r + 1) + ". " : "") + shorten(m.userIds()[r], 24);
         }
         SymbolAxis y = new SymbolAxis(null, labels);
         y.setGridBandsVisible(false);

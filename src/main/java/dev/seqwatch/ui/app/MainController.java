@@ -82,7 +82,7 @@ public final class MainController {
         split.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
         bindStatusBar();
         exports = new dev.seqwatch.ui.export.ExportActions(new dev.seqwatch.ui.export.ExportViewModel(model), resources,
-                () -> split.getScene().getWindow(), nav, workspaceLabel.getText());
+                () -> split.getScene().getWindow(), nav, model.service().workspace().file());
     }
 
     private void bindStatusBar() {

@@ -22,13 +22,17 @@ public final class ExportActions {
     private final Supplier<Window> owner;
     private final Navigator nav;
     private final String workspaceName;
+    private final File folder;
 
-    public ExportActions(ExportViewModel vm, ResourceBundle text, Supplier<Window> owner, Navigator nav, String workspaceName) {
+    /** {@code workspace}: the open workspace file; dialogs start in its folder. */
+    public ExportActions(ExportViewModel vm, ResourceBundle text, Supplier<Window> owner, Navigator nav, Path workspace) {
         this.vm = vm;
         this.text = text;
         this.owner = owner;
         this.nav = nav;
-        this.workspaceName = workspaceName.replace(".mv.db", "");
+        this.workspaceName = workspace.getFileName().toString().replace(".mv.db", "");
+        Path dir = workspace.toAbsolutePath().getParent();
+        this.folder = dir == null ? null : dir.toFile();
     }
 
     public void exportFlagged() {
@@ -67,6 +71,7 @@ public final class ExportActions {
 
     public void restore() {
         FileChooser open = new FileChooser();
+        open.setInitialDirectory(folder);
         open.setTitle(text.getString("export.restore.from"));
         open.getExtensionFilters().add(new FileChooser.ExtensionFilter("ZIP", "*.zip"));
         File zip = open.showOpenDialog(owner.get());
@@ -94,6 +99,7 @@ public final class ExportActions {
 
     private java.util.Optional<Path> save(String titleKey, String name, String what, String glob) {
         FileChooser c = new FileChooser();
+        c.setInitialDirectory(folder);
         c.setTitle(text.getString(titleKey));
         c.setInitialFileName(name);
         c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, glob));
