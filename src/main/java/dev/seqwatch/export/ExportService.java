@@ -139,27 +139,12 @@ public final class ExportService {
             return new Threshold(given, "given");
         }
         return ws.read(c -> {
-            long n;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM step_score WHERE model_id = ? AND score IS NOT NULL")) {
-                ps.setInt(1, modelId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    n = rs.getLong(1);
-                }
-            }
+            float[] sorted = new ScoreDao().sortedStepScores(c, modelId);
+            long n = sorted.length;
             if (n == 0) {
                 return new Threshold(Double.NaN, "none (the detector scores users, not steps)");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT score FROM step_score WHERE model_id = ? AND score "
-                    + "IS NOT NULL ORDER BY score OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
-                ps.setInt(1, modelId);
-                ps.setLong(2, Math.min(n - 1, (long) (n * 0.99)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Threshold(rs.getDouble(1), "99th percentile of " + n + " step scores");
-                }
-            }
+            return new Threshold(sorted[(int) Math.min(n - 1, (long) (n * 0.99))], "99th percentile of " + n + " step scores");
         });
     }
 
@@ -204,30 +189,26 @@ public final class ExportService {
     /** Every event (with its step score, NaN if none) of the users ranked 1..maxRank, per user in time order. */
     private java.util.Map<String, List<TopStep>> stepsOfRanks(int modelId, int maxRank, ProgressListener p) {
         return ws.read(c -> {
-            java.util.Map<String, List<TopStep>> byUser = new java.util.HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.user_id, e.ts, e.action, e.item_id, e.category_id, "
-                    + "s.score, s.expected FROM user_score u JOIN event e ON e.user_id = u.user_id "
-                    + "LEFT JOIN step_score s ON s.model_id = u.model_id AND s.event_id = e.id "
-                    + "WHERE u.model_id = ? AND u.rank <= ? "
-                    + "AND e.import_id IN (SELECT id FROM import_batch WHERE status = 'DONE') ORDER BY u.rank, e.ts, e.id")) {
+            List<String> users = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT user_id FROM user_score WHERE model_id = ? AND rank <= ? ORDER BY rank")) {
                 ps.setInt(1, modelId);
                 ps.setInt(2, maxRank);
-                ps.setFetchSize(10_000);
                 try (ResultSet rs = ps.executeQuery()) {
-                    long n = 0;
                     while (rs.next()) {
-                        List<TopStep> l = byUser.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
-                        double sc = rs.getDouble(6);
-                        boolean none = rs.wasNull();
-                        l.add(new TopStep(l.size(), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                none ? Double.NaN : sc, rs.getString(7) == null ? "" : rs.getString(7)));
-                        if (++n % 50_000 == 0) {
-                            p.checkCancelled();
-                            p.progress(-1, "reading steps of flagged users: " + n);
-                        }
+                        users.add(rs.getString(1));
                     }
                 }
             }
+            java.util.Map<String, List<TopStep>> byUser = new java.util.HashMap<>();
+            new ScoreDao().stepsOf(c, modelId, users, p).forEach((u, steps) -> {
+                List<TopStep> l = new ArrayList<>(steps.size());
+                for (ScoreDao.UserStep s : steps) {
+                    l.add(new TopStep(l.size(), s.ts(), s.action(), s.item(), s.category(), s.score(),
+                            s.expected() == null ? "" : s.expected()));
+                }
+                byUser.put(u, l);
+            });
             return byUser;
         });
     }

@@ -12,6 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.List;
 
 /** user_score and step_score_block of a model version. Replacing a model's scores is one transaction. */
@@ -135,6 +140,75 @@ public final class ScoreDao {
                 }
             }
         }
+        return out;
+    }
+
+    /** One event of a user with its step score (NaN: none; modelId 0 or no scores: all NaN). */
+    public record UserStep(long eventId, long ts, String action, String item, String category, double amount,
+                           double score, String expected) {
+    }
+
+    /**
+     * The events of the given users with the model's step scores, per user in time order. Each event
+     * block that holds one of the users is read once.
+     */
+    public Map<String, List<UserStep>> stepsOf(Connection c, int modelId, Collection<String> userIds, ProgressListener p)
+            throws SQLException {
+        Map<String, List<UserStep>> out = new HashMap<>();
+        TreeSet<String> wanted = new TreeSet<>(userIds);
+        if (wanted.isEmpty()) {
+            return out;
+        }
+        List<EventDao.BlockRef> blocks = events.blocks(c);
+        int done = 0;
+        for (EventDao.BlockRef r : blocks) {
+            done++;
+            if (!r.mayContainAny(wanted)) {
+                continue;
+            }
+            p.checkCancelled();
+            p.progress((double) done / blocks.size(), "reading steps");
+            EventBlock blk = events.block(c, r);
+            StepScoreBlock sb = modelId > 0 ? stepBlock(c, modelId, r) : null;
+            for (String u : wanted.subSet(r.minUser(), true, r.maxUser(), true)) {
+                int ui = blk.indexOf(u);
+                if (ui < 0) {
+                    continue;
+                }
+                List<UserStep> list = out.computeIfAbsent(u, k -> new ArrayList<>());
+                for (int k = blk.userStart[ui]; k < blk.userStart[ui + 1]; k++) {
+                    list.add(new UserStep(blk.firstEventId + k, blk.ts[k], blk.actionNames[blk.action[k]], blk.itemName(k),
+                            blk.categoryName(k), blk.amount[k], sb == null ? Double.NaN : sb.score[k],
+                            sb == null ? null : sb.expected(k)));
+                }
+            }
+        }
+        for (List<UserStep> l : out.values()) {
+            l.sort(Comparator.comparingLong(UserStep::ts).thenComparingLong(UserStep::eventId));
+        }
+        return out;
+    }
+
+    /** Every step score of a model (NaN left out), ascending. */
+    public float[] sortedStepScores(Connection c, int modelId) throws SQLException {
+        float[] all = new float[1024];
+        int n = 0;
+        for (EventDao.BlockRef r : events.blocks(c)) {
+            StepScoreBlock sb = stepBlock(c, modelId, r);
+            if (sb == null) {
+                continue;
+            }
+            for (float f : sb.score) {
+                if (!Float.isNaN(f)) {
+                    if (n == all.length) {
+                        all = Arrays.copyOf(all, n * 2);
+                    }
+                    all[n++] = f;
+                }
+            }
+        }
+        float[] out = Arrays.copyOf(all, n);
+        Arrays.sort(out);
         return out;
     }
 

@@ -72,7 +72,7 @@ public final class WorkspaceBackup {
                 try (Statement s = c.createStatement()) {
                     s.execute("BACKUP TO '" + target.replace("'", "''") + "'");
                 }
-                manifest.put("events", count(c, "SELECT COUNT(*) FROM event"));
+                manifest.put("events", new EventDao().countEvents(c));
                 manifest.put("labels", count(c, "SELECT COUNT(*) FROM label"));
                 manifest.put("models", count(c, "SELECT COUNT(*) FROM model"));
                 manifest.put("schema_version", schemaVersion(c));
@@ -157,7 +157,7 @@ public final class WorkspaceBackup {
             p.progress(0.7, "opening the restored workspace");
             Summary s;
             try (Workspace ws = Workspace.open(tmpBase)) {
-                long events = ws.read(c -> count(c, "SELECT COUNT(*) FROM event"));
+                long events = ws.read(c -> new EventDao().countEvents(c));
                 long labels = ws.read(c -> count(c, "SELECT COUNT(*) FROM label"));
                 long models = ws.read(c -> count(c, "SELECT COUNT(*) FROM model"));
                 if (events != manifest.path("events").asLong(-1) || labels != manifest.path("labels").asLong(-1)) {

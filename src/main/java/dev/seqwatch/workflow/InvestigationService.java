@@ -2,6 +2,7 @@ package dev.seqwatch.workflow;
 
 import dev.seqwatch.common.Label;
 import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.sequence.SequenceSet;
 import dev.seqwatch.sequence.UserSequence;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The reads and label writes an analyst's investigation needs (the queue, one user's timeline, the
@@ -165,43 +165,20 @@ public final class InvestigationService {
             for (int r = 0; r < users.size(); r++) {
                 row.put(users.get(r), r);
             }
-            // each block that holds a shown user is read once; a user's events may sit in several blocks
-            TreeSet<String> wanted = new TreeSet<>(users);
-            Map<String, List<long[]>> stepsOf = new HashMap<>(); // ts, event id, action code, float bits
-            if (!wanted.isEmpty()) {
-                for (EventDao.BlockRef ref : events.blocks(c)) {
-                    if (!ref.mayContainAny(wanted)) {
-                        continue;
-                    }
-                    EventBlock blk = events.block(c, ref);
-                    StepScoreBlock sb = scores.stepBlock(c, modelId, ref);
-                    for (String u : wanted.subSet(ref.minUser(), true, ref.maxUser(), true)) {
-                        int ui = blk.indexOf(u);
-                        if (ui < 0) {
-                            continue;
-                        }
-                        List<long[]> list = stepsOf.computeIfAbsent(u, k -> new ArrayList<>());
-                        for (int k = blk.userStart[ui]; k < blk.userStart[ui + 1]; k++) {
-                            String a = blk.actionNames[blk.action[k]];
-                            Integer code = actionCodes.get(a);
-                            if (code == null) {
-                                code = actionNames.size();
-                                actionNames.add(a);
-                                actionCodes.put(a, code);
-                            }
-                            float sc = sb == null ? Float.NaN : sb.score[k];
-                            list.add(new long[]{blk.ts[k], blk.firstEventId + k, code, Float.floatToRawIntBits(sc)});
-                        }
-                    }
-                }
-            }
-            for (Map.Entry<String, List<long[]>> e : stepsOf.entrySet()) {
+            Map<String, List<ScoreDao.UserStep>> stepsOf = scores.stepsOf(c, modelId, users, ProgressListener.NONE);
+            for (Map.Entry<String, List<ScoreDao.UserStep>> e : stepsOf.entrySet()) {
                 int r = row.get(e.getKey());
-                List<long[]> list = e.getValue();
-                list.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+                List<ScoreDao.UserStep> list = e.getValue();
                 for (int j = 0; j < list.size() && j < maxSteps; j++) {
-                    act[r * maxSteps + j] = (short) list.get(j)[2];
-                    m[r * maxSteps + j] = Float.intBitsToFloat((int) list.get(j)[3]);
+                    String a = list.get(j).action();
+                    Integer code = actionCodes.get(a);
+                    if (code == null) {
+                        code = actionNames.size();
+                        actionNames.add(a);
+                        actionCodes.put(a, code);
+                    }
+                    act[r * maxSteps + j] = code.shortValue();
+                    m[r * maxSteps + j] = (float) list.get(j).score();
                 }
             }
             // as many columns as the longest shown sequence needs
