@@ -18,14 +18,17 @@ public final class LabelsCommand implements Callable<Integer> {
     Path input;
     @Option(names = "--analyst", description = "who labelled (default: the OS user name)")
     String analyst;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         String who = analyst == null ? LabelImporter.defaultAnalyst() : analyst;
         try (Workspace ws = Workspace.open(db)) {
             LabelImporter.Result r = new LabelImporter(ws).importFile(input, who);
-            System.out.printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
+            spec.commandLine().getOut().printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
                     r.appended(), r.changedExisting(), who);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

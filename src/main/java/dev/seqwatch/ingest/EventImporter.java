@@ -7,7 +7,7 @@ import dev.seqwatch.store.Workspace;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -46,8 +46,16 @@ public final class EventImporter {
     private final Workspace workspace;
     private final ImportDao imports = new ImportDao();
 
+    private final int commitEvery;
+
     public EventImporter(Workspace workspace) {
+        this(workspace, COMMIT_EVERY);
+    }
+
+    /** With commits (and cancel checks) every {@code commitEvery} rows; tests use small values. */
+    EventImporter(Workspace workspace, int commitEvery) {
         this.workspace = workspace;
+        this.commitEvery = commitEvery;
     }
 
     /** The first rows of a file with the detected format and column mapping, for the import dialog. */
@@ -75,8 +83,10 @@ public final class EventImporter {
             String problem = null;
             try {
                 mapped = o.mapping().resolve(src.rows.header());
+                checkPositions(src.rows, mapped);
             } catch (IllegalArgumentException e) {
-                problem = e.getMessage();
+                mapped = null;
+                problem = src.rows.isEmpty() ? "the file is empty (blank lines only)" : e.getMessage();
             }
             return new Preview(src.format, List.copyOf(cols), rows, mapped, problem);
         } catch (IOException e) {
@@ -103,8 +113,12 @@ public final class EventImporter {
             throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
         }
         try (src) {
+            if (src.rows.isEmpty()) {
+                throw new UserFacingException(file + ": the file is empty (blank lines only)");
+            }
             try {
                 idx = o.mapping().resolve(src.rows.header());
+                checkPositions(src.rows, idx);
             } catch (IllegalArgumentException e) {
                 throw new UserFacingException(file + ": " + e.getMessage(), e);
             }
@@ -114,7 +128,7 @@ public final class EventImporter {
             } catch (IllegalArgumentException e) {
                 throw new UserFacingException(e.getMessage(), e);
             }
-            RowValidator v = new RowValidator(idx, src.rows.header(), tp);
+            RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
             int[] importId = new int[1];
             Counts counts = workspace.writeBulk(
                     c -> {
@@ -186,7 +200,8 @@ public final class EventImporter {
                     rej.setInt(1, importId);
                     rej.setLong(2, r.line);
                     rej.setString(3, reason.length() > 1024 ? reason.substring(0, 1024) : reason);
-                    rej.setString(4, r.raw(sep));
+                    // with pseudonymisation the raw line would still hold the real user id
+                    rej.setString(4, mac == null ? r.raw(sep) : null);
                     rej.addBatch();
                     if (++pendingRej == BATCH) {
                         rej.executeBatch();
@@ -217,7 +232,7 @@ public final class EventImporter {
                         pendingIns = 0;
                     }
                 }
-                if (++sinceCommit == COMMIT_EVERY) {
+                if (++sinceCommit == commitEvery) {
                     ins.executeBatch();
                     rej.executeBatch();
                     pendingIns = 0;
@@ -291,29 +306,46 @@ public final class EventImporter {
     }
 
     private static Opened open(Path file, ImportOptions o) throws IOException {
-        String firstLine;
-        try (BufferedReader br = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            firstLine = br.readLine();
-        } catch (IOException e) {
-            firstLine = null;
-        }
-        LogFormat format = o.format() != null ? o.format() : LogFormat.detect(file, firstLine);
-        InputStream raw = Files.newInputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
-            raw = new java.util.zip.GZIPInputStream(raw, 1 << 16);
-        }
-        CountingInputStream counter = new CountingInputStream(raw);
-        // malformed bytes become U+FFFD, which validation rejects per row with the column named
-        Reader reader = new InputStreamReader(counter, o.charset().newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+        // bytes are counted before decompression, so progress compares like with like (Files.size)
+        CountingInputStream counter = new CountingInputStream(Files.newInputStream(file));
+        InputStream in = counter;
         try {
+            if (file.getFileName().toString().endsWith(".gz")) {
+                in = new java.util.zip.GZIPInputStream(in, 1 << 16);
+            }
+            in = new BufferedInputStream(in, 1 << 16);
+            TextSniffer.Result text = TextSniffer.sniff(in, o.charset());
+            if (text.binary()) {
+                throw new UserFacingException(file + ": not a text log (binary data near the start of the file); "
+                        + "expected CSV, TSV or JSON lines");
+            }
+            LogFormat format = o.format() != null ? o.format() : LogFormat.detect(file, text.firstLine());
+            // malformed bytes become U+FFFD, which validation rejects per row with the column named
+            Reader reader = new InputStreamReader(in, text.charset().newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
             RowSource rows = format == LogFormat.JSONL
                     ? new JsonLinesRowSource(reader)
                     : new CsvRowSource(reader, format.separator(), o.header(), file.toString());
             return new Opened(format, counter, rows);
         } catch (IOException | RuntimeException e) {
-            reader.close();
+            in.close();
             throw e;
+        }
+    }
+
+    /**
+     * A position beyond the last column of a file without a header is a mapping mistake, not a fault of
+     * every row: say so once.
+     */
+    private static void checkPositions(RowSource rows, int[] idx) {
+        int width = rows.firstRecordWidth();
+        if (rows.header() == null && width > 0) {
+            for (Field f : Field.values()) {
+                if (idx[f.ordinal()] >= width) {
+                    throw new IllegalArgumentException("--" + f.option() + " " + idx[f.ordinal()] + ": the file has only "
+                            + width + " columns (positions 0 to " + (width - 1) + ")");
+                }
+            }
         }
     }
 

@@ -31,6 +31,7 @@ final class JsonLinesRowSource implements RowSource {
     private final List<Long> bufferedLines = new ArrayList<>();
     private long lineNo;
     private int bufferPos;
+    private final boolean empty;
 
     JsonLinesRowSource(Reader reader) throws IOException {
         this.in = new BufferedReader(reader, 1 << 16);
@@ -45,6 +46,7 @@ final class JsonLinesRowSource implements RowSource {
             bufferedLines.add(lineNo);
             collectKeys(l, keys);
         }
+        empty = sniffed.size() < SNIFF_LINES && sniffed.stream().allMatch(String::isBlank);
         header = List.copyOf(keys);
         for (int i = 0; i < header.size(); i++) {
             index.put(header.get(i), i);
@@ -113,6 +115,11 @@ final class JsonLinesRowSource implements RowSource {
     }
 
     @Override
+    public boolean isEmpty() {
+        return empty;
+    }
+
+    @Override
     public boolean fixedColumns() {
         return false;
     }
@@ -166,10 +173,29 @@ final class JsonLinesRowSource implements RowSource {
                 row.structuralError = "invalid JSON: text after the object";
             }
         } catch (JsonProcessingException e) {
-            row.structuralError = "invalid JSON: " + e.getOriginalMessage();
+            row.structuralError = problem(e);
             row.fields = new String[]{line.length() > 200 ? line.substring(0, 200) : line};
         }
         return true;
+    }
+
+    /** Jackson's reason without its source excerpt and location block, plus where in the line. */
+    static String problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl);
+        }
+        int marker = m.indexOf(" (start marker at");
+        if (marker >= 0) {
+            m = m.substring(0, marker);
+        }
+        m = m.strip();
+        if (m.endsWith(":")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        var at = e.getLocation();
+        return "invalid JSON" + (at != null && at.getColumnNr() > 0 ? " at character " + at.getColumnNr() : "") + ": " + m;
     }
 
     @Override

@@ -59,7 +59,11 @@ public final class LabelImporter {
             boolean first = true;
             for (CsvRecord r : csv) {
                 long line = r.getStartingLineNumber();
-                String user = r.getField(0).trim();
+                String user = r.getField(0);
+                if (first && user.startsWith("\uFEFF")) {
+                    user = user.substring(1);  // UTF-8 byte-order mark (spreadsheet exports)
+                }
+                user = user.trim();
                 String label = r.getFieldCount() > 1 ? r.getField(1).trim().toLowerCase(Locale.ROOT) : "";
                 if (first) {
                     first = false;

@@ -13,6 +13,14 @@ interface RowSource extends Closeable {
     /** Whether every record must have as many fields as the header / first record. */
     boolean fixedColumns();
 
+    /** True when the file holds no record at all (only blank lines). */
+    boolean isEmpty();
+
+    /** Number of fields of the first record, or -1 when that is not known up front. */
+    default int firstRecordWidth() {
+        return -1;
+    }
+
     /** Reads the next record into {@code row}; false at the end. */
     boolean next(RawRow row) throws IOException;
 }

@@ -128,18 +128,14 @@ public final class TimestampParser {
         int dot = t.indexOf('.');
         try {
             if (dot < 0) {
-                long v = Long.parseLong(t);
-                if (Math.abs(v) > Long.MAX_VALUE / 1000) {
-                    throw bad(t);
-                }
-                return v * unitMs;
+                return Math.multiplyExact(Long.parseLong(t), unitMs);
             }
             double v = Double.parseDouble(t);
             if (!Double.isFinite(v) || Math.abs(v) > 9e15) {
                 throw bad(t);
             }
             return Math.round(v * unitMs);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw bad(t);
         }
     }

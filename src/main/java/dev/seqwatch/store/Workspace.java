@@ -115,6 +115,18 @@ public final class Workspace implements AutoCloseable {
             return new UserFacingException(file + " is not a Seqwatch workspace (or it is damaged): "
                     + firstLine(e.getMessage()), e);
         }
+        if ((code == ErrorCode.IO_EXCEPTION_1 || code == ErrorCode.IO_EXCEPTION_2) && Files.isRegularFile(file)) {
+            if (!Files.isReadable(file) || !Files.isWritable(file)) {
+                return new UserFacingException("cannot open workspace " + file + ": no permission to read and write it", e);
+            }
+            // an existing file H2 cannot read as a database (H2 reports it as an I/O error)
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return new UserFacingException(file + " is not a Seqwatch workspace (or it is damaged): "
+                    + firstLine(root.getMessage()), e);
+        }
         return new UserFacingException("cannot open workspace " + file + ": " + firstLine(e.getMessage()), e);
     }
 
