@@ -101,6 +101,35 @@ class ImportCliTest {
     }
 
     @Test
+    void latin1LogsReadWithEncodingAndRejectedWithout() throws Exception {
+        Path in = Files.write(tmp.resolve("l1.csv"), "user,time,action\nJ\u00fcrgen,1511544070,pv\nu2,1511544071,pv\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(run("import", "--db", tmp.resolve("a").toString(), "--input", in.toString(), "--quiet")).isZero();
+        assertThat(out.toString()).contains("stored 1" + NL + "rejected 1" + NL)
+                .contains(in + ":2: invalid text encoding (not UTF-8?) (column 1 'user')");
+        assertThat(run("import", "--db", tmp.resolve("b").toString(), "--input", in.toString(), "--encoding", "ISO-8859-1", "--quiet"))
+                .isZero();
+        assertThat(out.toString()).contains("stored 2" + NL + "rejected 0" + NL);
+        assertThat(run("import", "--db", tmp.resolve("c").toString(), "--input", in.toString(), "--encoding", "klingon", "--quiet"))
+                .isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("seqwatch: --encoding klingon: unknown encoding (try UTF-8, ISO-8859-1, windows-1252, GB18030)" + NL);
+    }
+
+    @Test
+    void aHugeOrBrokenHeaderIsShortenedInTheMessage() throws Exception {
+        StringBuilder h = new StringBuilder("c0");
+        for (int i = 1; i < 40; i++) {
+            h.append(",c").append(i);
+        }
+        h.append(',').append("x".repeat(10_000)).append('\n');
+        Path in = Files.writeString(tmp.resolve("wide.csv"), h + "1,2\n");
+        assertThat(run("import", "--db", tmp.resolve("w").toString(), "--input", in.toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).hasSizeLessThan(400).startsWith("seqwatch: " + in + ": cannot find the user column in header [c0, c1, ")
+                .contains("c29, ... (41 columns)]");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
     void labelsCommandAppendsAndSaysSo() throws Exception {
         String db = tmp.resolve("l").toString();
         Path a = Files.writeString(tmp.resolve("a.csv"), "user_id,label,fraud_type\n101,fraud,click_farming\n102,0\n");
