@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.Charset;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -77,7 +76,7 @@ public final class ImportCommand implements Callable<Integer> {
             }));
         }
         if (keyFile != null) {
-            o = o.withPseudonymKey(Cli.parse(() -> Files.readAllBytes(keyFile)));
+            o = o.withPseudonymKey(Cli.readKey(keyFile));
         }
         try (Workspace ws = Workspace.open(db); CliProgress p = new CliProgress(quiet)) {
             ImportResult r = new EventImporter(ws).importFile(input, o, p);

@@ -27,6 +27,11 @@ public final class ColumnMapping {
         return spec.get(f);
     }
 
+    /** Column names given explicitly (positions left out). */
+    java.util.List<String> names() {
+        return spec.values().stream().filter(s -> !s.chars().allMatch(Character::isDigit)).toList();
+    }
+
     public Map<Field, String> asMap() {
         return Map.copyOf(spec);
     }

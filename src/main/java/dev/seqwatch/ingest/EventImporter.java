@@ -81,6 +81,7 @@ public final class EventImporter {
             }
             int[] mapped = null;
             String problem = null;
+            src.rows.declareColumns(o.mapping().names());
             try {
                 mapped = o.mapping().resolve(src.rows.header());
                 checkPositions(src.rows, mapped);
@@ -116,6 +117,7 @@ public final class EventImporter {
             if (src.rows.isEmpty()) {
                 throw new UserFacingException(file + ": the file is empty (blank lines only)");
             }
+            src.rows.declareColumns(o.mapping().names());
             try {
                 idx = o.mapping().resolve(src.rows.header());
                 checkPositions(src.rows, idx);
@@ -320,6 +322,10 @@ public final class EventImporter {
                         + "expected CSV, TSV or JSON lines");
             }
             LogFormat format = o.format() != null ? o.format() : LogFormat.detect(file, text.firstLine());
+            if (format == LogFormat.JSONL && text.firstLine().strip().startsWith("[")) {
+                throw new UserFacingException(file + ": a JSON array, not JSON lines (one object per line); "
+                        + "convert it first, e.g. jq -c '.[]' FILE > FILE.jsonl");
+            }
             // malformed bytes become U+FFFD, which validation rejects per row with the column named
             Reader reader = new InputStreamReader(in, text.charset().newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
@@ -385,7 +391,7 @@ public final class EventImporter {
         }
     }
 
-    private static Mac hmac(byte[] key) {
+    static Mac hmac(byte[] key) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));

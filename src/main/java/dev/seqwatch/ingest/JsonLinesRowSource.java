@@ -21,11 +21,13 @@ import java.util.Set;
  */
 final class JsonLinesRowSource implements RowSource {
     static final int MAX_LINE_CHARS = 1 << 24;
-    private static final int SNIFF_LINES = 200;
+    /** Keys are collected from the first lines, up to this many lines or characters. */
+    private static final int SNIFF_LINES = 1000;
+    private static final int SNIFF_CHARS = 4 << 20;
     private static final JsonFactory JSON = new JsonFactory();
 
     private final BufferedReader in;
-    private final List<String> header;
+    private List<String> header;
     private final Map<String, Integer> index = new HashMap<>();
     private final List<String[]> buffered = new ArrayList<>();
     private final List<Long> bufferedLines = new ArrayList<>();
@@ -37,16 +39,20 @@ final class JsonLinesRowSource implements RowSource {
         this.in = new BufferedReader(reader, 1 << 16);
         Set<String> keys = new LinkedHashSet<>();
         List<String> sniffed = new ArrayList<>();
-        for (int i = 0; i < SNIFF_LINES; i++) {
+        long chars = 0;
+        boolean eof = false;
+        for (int i = 0; i < SNIFF_LINES && chars < SNIFF_CHARS; i++) {
             String l = readLine();
             if (l == null) {
+                eof = true;
                 break;
             }
             sniffed.add(l);
             bufferedLines.add(lineNo);
+            chars += l.length();
             collectKeys(l, keys);
         }
-        empty = sniffed.size() < SNIFF_LINES && sniffed.stream().allMatch(String::isBlank);
+        empty = eof && sniffed.stream().allMatch(String::isBlank);
         header = List.copyOf(keys);
         for (int i = 0; i < header.size(); i++) {
             index.put(header.get(i), i);
@@ -112,6 +118,19 @@ final class JsonLinesRowSource implements RowSource {
     @Override
     public List<String> header() {
         return header;
+    }
+
+    /** Keys named explicitly may first appear after the sniffed lines: add them (absent = null). */
+    @Override
+    public void declareColumns(java.util.Collection<String> names) {
+        List<String> h = new ArrayList<>(header);
+        for (String n : names) {
+            if (!index.containsKey(n) && header.stream().noneMatch(k -> k.equalsIgnoreCase(n))) {
+                index.put(n, h.size());
+                h.add(n);
+            }
+        }
+        header = List.copyOf(h);
     }
 
     @Override

@@ -130,6 +130,45 @@ class ImportCliTest {
     }
 
     @Test
+    void pseudonymisedEventsAndLabelsMeetUnderTheSamePseudonym() throws Exception {
+        Path key = Files.write(tmp.resolve("key"), "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path in = Files.writeString(tmp.resolve("e.csv"), "user,time,action\nalice,1511544070,pv\nbob,1511544071,pv\n");
+        Path labels = Files.writeString(tmp.resolve("l.csv"), "alice,fraud,scripted_bot\n");
+        Path db = tmp.resolve("p");
+        assertThat(run("import", "--db", db.toString(), "--input", in.toString(), "--pseudonymise-key-file", key.toString(), "--quiet")).isZero();
+        assertThat(run("labels", "--db", db.toString(), "--input", labels.toString(), "--pseudonymise-key-file", key.toString())).isZero();
+        try (var ws = dev.seqwatch.store.Workspace.open(db)) {
+            var users = ws.read(c -> new dev.seqwatch.store.EventDao().loadAll(c, dev.seqwatch.common.ProgressListener.NONE));
+            var current = ws.read(c -> new dev.seqwatch.store.LabelDao().current(c));
+            var all = ws.read(c -> new dev.seqwatch.store.LabelDao().all(c));
+            assertThat(all).singleElement().satisfies(l -> {
+                assertThat(l.userId()).matches("p[0-9a-f]{32}");
+                assertThat(users.toString()).doesNotContain("alice");
+            });
+            String pseudonym = all.get(0).userId();
+            long eventsOfLabelled = ws.read(c -> {
+                try (var ps = c.prepareStatement("SELECT COUNT(*) FROM event WHERE user_id = ?")) {
+                    ps.setString(1, pseudonym);
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            });
+            assertThat(eventsOfLabelled).isEqualTo(1);
+            assertThat(current.get(pseudonym).fraud()).isTrue();
+        }
+
+        Path shortKey = Files.writeString(tmp.resolve("short"), "abc");
+        assertThat(run("import", "--db", db.toString(), "--input", in.toString(), "--pseudonymise-key-file", shortKey.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("seqwatch: --pseudonymise-key-file " + shortKey
+                + ": the key has 3 bytes; use at least 16 random bytes (e.g. head -c 32 /dev/urandom > key)" + NL);
+        Path noKey = tmp.resolve("nokey");
+        assertThat(run("labels", "--db", db.toString(), "--input", labels.toString(), "--pseudonymise-key-file", noKey.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("seqwatch: --pseudonymise-key-file " + noKey + ": no such file" + NL);
+    }
+
+    @Test
     void labelsCommandAppendsAndSaysSo() throws Exception {
         String db = tmp.resolve("l").toString();
         Path a = Files.writeString(tmp.resolve("a.csv"), "user_id,label,fraud_type\n101,fraud,click_farming\n102,0\n");

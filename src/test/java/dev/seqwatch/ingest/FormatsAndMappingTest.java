@@ -107,6 +107,26 @@ class FormatsAndMappingTest {
     }
 
     @Test
+    void aJsonKeyThatFirstAppearsLateIsReadWhenNamed() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 1500; i++) {
+            sb.append("{\"user\":\"u").append(i % 10).append("\",\"ts\":").append(1_511_544_070 + i).append(",\"action\":\"view\"}\n");
+        }
+        sb.append("{\"user\":\"u1\",\"ts\":1511550000,\"action\":\"buy\",\"paid\":12.5}\n");
+        Path f = utf8(tmp, "late.jsonl", sb.toString());
+        ImportResult r = run(ws, f, ImportOptions.defaults().withMapping(ColumnMapping.auto().set(Field.AMOUNT, "paid")));
+        assertThat(r.stored()).isEqualTo(1501);
+        assertThat(events(ws)).last().isEqualTo("u1|1511550000000|buy|null|null|12.5");
+    }
+
+    @Test
+    void aJsonArrayIsNotJsonLines() {
+        Path f = utf8(tmp, "events.json", "[\n {\"user\":\"u1\",\"ts\":1511544070,\"action\":\"pv\"}\n]\n");
+        assertThatThrownBy(() -> run(ws, f, ImportOptions.defaults())).isInstanceOf(UserFacingException.class)
+                .hasMessage(f + ": a JSON array, not JSON lines (one object per line); convert it first, e.g. jq -c '.[]' FILE > FILE.jsonl");
+    }
+
+    @Test
     void noHeaderWithPositionalMapping() {
         Path f = utf8(tmp, "UserBehavior.csv", ""
                 + "1,2268318,2520377,pv,1511544070\n"
