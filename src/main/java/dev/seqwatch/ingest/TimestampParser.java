@@ -265,7 +265,9 @@ public final class TimestampParser {
         return new BadTimestamp("bad timestamp '" + abbreviate(t) + "': expected " + description);
     }
 
+    /** A value quoted in a message: at most 40 characters, on one line (control characters shown as '?'). */
     static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        String a = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return a.replaceAll("\\p{Cntrl}", "?");
     }
 }

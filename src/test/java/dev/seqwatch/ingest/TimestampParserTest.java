@@ -99,6 +99,7 @@ class TimestampParserTest {
         assertThat(parse("auto", "1511544070123")).isEqualTo(T + 123);
         assertThat(parse(null, "2017-11-24T17:21:10Z")).isEqualTo(T);
         assertThat(reason(null, ZoneOffset.UTC, "soon")).isEqualTo("bad timestamp 'soon': expected epoch seconds, epoch milliseconds or ISO-8601");
+        assertThat(reason(null, ZoneOffset.UTC, "2017\n11\u0000x")).isEqualTo("bad timestamp '2017?11?x': expected epoch seconds, epoch milliseconds or ISO-8601");
         assertThat(reason(null, ZoneOffset.UTC, "x".repeat(50))).isEqualTo("bad timestamp '" + "x".repeat(40) + "...': expected epoch seconds, epoch milliseconds or ISO-8601");
     }
 }
