@@ -162,8 +162,11 @@ class FormatsAndMappingTest {
     void columnsAreFoundUnderOtherNamesAndInAnyOrder() {
         Path f = utf8(tmp, "rr.csv", "Timestamp,VisitorId,Event,ItemId,TransactionId\n"
                 + "1433221332117,257597,view,355908,\n"
-                + "1433224214164,992329,addtocart,248676,\n");
-        ImportResult r = run(ws, f, ImportOptions.defaults());
+                + "1433224214164,992329,addtocart,248676,\n"
+                + "1433224214,992329,view,248676,\n");
+        ImportResult r = run(ws, f, ImportOptions.defaults().withTimeFormat("epoch-ms"));
+        assertThat(rejections(ws, r.importId())).containsExactly("4: timestamp out of range '1433224214' (reads as "
+                + "1970-01-17T14:07:04.214Z; accepted 1990-01-01 to 2100-01-01; seconds? use --time-format epoch-s) (column 1 'Timestamp')");
         assertThat(r.stored()).isEqualTo(2);
         assertThat(events(ws)).containsExactly(
                 "257597|1433221332117|view|355908|null|null",
