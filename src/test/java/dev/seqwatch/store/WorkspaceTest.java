@@ -80,6 +80,22 @@ class WorkspaceTest {
     }
 
     @Test
+    void aWorkspaceFromANewerSeqwatchIsRefusedNotMisread() throws Exception {
+        Path base = tmp.resolve("newer");
+        Workspace.open(base).close();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + base.toAbsolutePath(), "seqwatch", "");
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", \"type\", "
+                    + "\"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+                    + "VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 1, 'seqwatch', 1, TRUE)");
+        }
+        assertThatThrownBy(() -> Workspace.open(base)).isInstanceOf(UserFacingException.class)
+                .hasMessageStartingWith(base + ".mv.db was written by a newer Seqwatch (workspace schema version 99; this version knows up to ")
+                .hasMessageEndingWith("); open it with that version")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void aFolderInThePlaceOfTheFileIsRefused() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("x.mv.db"));
         assertThatThrownBy(() -> Workspace.open(dir)).isInstanceOf(UserFacingException.class)
