@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +167,28 @@ class ImportCliTest {
         Path noKey = tmp.resolve("nokey");
         assertThat(run("labels", "--db", db.toString(), "--input", labels.toString(), "--pseudonymise-key-file", noKey.toString())).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("seqwatch: --pseudonymise-key-file " + noKey + ": no such file" + NL);
+    }
+
+    @Test
+    void moreThanTwentyRejectionsArePrintedAsTwentyAndACount() throws Exception {
+        StringBuilder sb = new StringBuilder("user,time,action\nu0,1511544070,pv\n");
+        for (int i = 1; i <= 25; i++) {
+            sb.append('u').append(i).append(",t").append(i).append(",pv\n");
+        }
+        Path in = Files.writeString(tmp.resolve("many.csv"), sb.toString());
+        Path db = tmp.resolve("m");
+        assertThat(run("import", "--db", db.toString(), "--input", in.toString(), "--quiet")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(1 + 3 + 20 + 1);
+        assertThat(lines.get(4)).isEqualTo("  " + in + ":3: bad timestamp 't1': expected epoch seconds, epoch milliseconds or ISO-8601 (column 2 'time')");
+        assertThat(lines.get(23)).startsWith("  " + in + ":22: bad timestamp 't20'");
+        assertThat(lines.get(24)).isEqualTo("  ... 5 more rejected rows are kept in the workspace");
+        try (var ws = dev.seqwatch.store.Workspace.open(db)) {
+            var kept = ws.read(c -> new dev.seqwatch.store.ImportDao().rejected(c, 1, 100));
+            assertThat(kept).hasSize(25);
+            assertThat(kept.get(24).lineNo()).isEqualTo(27);
+            assertThat(kept.get(24).raw()).isEqualTo("u25,t25,pv");
+        }
     }
 
     @Test
