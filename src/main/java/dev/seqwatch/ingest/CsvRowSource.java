@@ -19,6 +19,7 @@ final class CsvRowSource implements RowSource {
     private final String fileName;
     private CsvRecord pending;
     private final boolean empty;
+    private final int firstWidth;
 
     CsvRowSource(Reader in, char separator, boolean hasHeader, String fileName) throws IOException {
         this.fileName = fileName;
@@ -32,6 +33,7 @@ final class CsvRowSource implements RowSource {
         this.it = reader.iterator();
         CsvRecord first = advance();
         empty = first == null;
+        firstWidth = first == null ? -1 : first.getFieldCount();
         if (hasHeader && first != null) {
             List<String> h = new ArrayList<>(first.getFields());
             if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
@@ -66,7 +68,7 @@ final class CsvRowSource implements RowSource {
 
     @Override
     public int firstRecordWidth() {
-        return pending != null ? pending.getFieldCount() : -1;
+        return firstWidth;
     }
 
     @Override

@@ -20,7 +20,7 @@ interface RowSource extends Closeable {
     /** True when the file holds no record at all (only blank lines). */
     boolean isEmpty();
 
-    /** Number of fields of the first record, or -1 when that is not known up front. */
+    /** Number of fields of the first record (the header, if any), or -1 when not known. */
     default int firstRecordWidth() {
         return -1;
     }

@@ -251,5 +251,11 @@ class ImportBookkeepingTest {
         assertThat(p.mappedColumns()).isNull();
         assertThat(p.mappingProblem()).isEqualTo("cannot find the user column in header [ip, app, click_time]; name it with --user COLUMN");
         assertThat(count(ws, "import_batch")).isZero();
+
+        Path plain = utf8(tmp, "plain.csv", "1,2,pv,1511544070\n");
+        ColumnMapping far = ColumnMapping.auto().set(Field.USER, "0").set(Field.TIME, "7").set(Field.ACTION, "2");
+        EventImporter.Preview q = EventImporter.preview(plain, ImportOptions.defaults().withHeader(false).withMapping(far), 5);
+        assertThat(q.columns()).containsExactly("column 0", "column 1", "column 2", "column 3");
+        assertThat(q.mappingProblem()).isEqualTo("--time 7: the file has only 4 columns (positions 0 to 3)");
     }
 }
