@@ -20,6 +20,9 @@ import java.util.Set;
                 ScoreCommand.class,
                 EvaluateCommand.class,
                 CompareCommand.class,
+                ExportCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 

@@ -1,7 +1,11 @@
 package dev.seqwatch.ingest;
 
+import dev.seqwatch.common.CancelledException;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.store.EventBlock;
+import dev.seqwatch.store.EventBlockWriter;
+import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.Workspace;
 
@@ -20,13 +24,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Imports a behaviour log into a workspace, all or nothing. Rows are validated one by one: good
@@ -34,28 +42,36 @@ import java.util.List;
  * already stored (same user, time, action, item) are counted and dropped. The import is recorded
  * with the file's SHA-256, and the same content is refused a second time unless forced.
  *
- * <p>Events are written in batches on the workspace's writer thread under an import_batch row in
- * status RUNNING; readers only see DONE imports. A failure or cancel removes what was written; a
+ * <p>Events are gathered column-wise and written as {@link EventBlock}s (see there why) on the
+ * workspace's writer thread under an import_batch row in status RUNNING; readers only see DONE imports. A failure or cancel removes what was written; a
  * killed process leaves a RUNNING batch that the next open removes ({@link ImportDao#removeUnfinished}).
  */
 public final class EventImporter {
     private static final int BATCH = 5_000;
-    private static final int COMMIT_EVERY = 200_000;
+    private static final int CHECK_EVERY = 100_000;
+    /** import_batch.sha256 until the hash is known (the row is invisible until DONE anyway). */
+    private static final String PENDING_SHA = "0".repeat(64);
     private static final int KEEP_REJECTIONS = 20;
 
     private final Workspace workspace;
     private final ImportDao imports = new ImportDao();
-
-    private final int commitEvery;
+    private final int flushEvents;
+    private final int checkEvery;
 
     public EventImporter(Workspace workspace) {
-        this(workspace, COMMIT_EVERY);
+        this(workspace, EventBlockWriter.DEFAULT_FLUSH_EVENTS);
     }
 
-    /** With commits (and cancel checks) every {@code commitEvery} rows; tests use small values. */
-    EventImporter(Workspace workspace, int commitEvery) {
+    /** @param flushEvents events gathered in memory before blocks are written (tests use small values) */
+    public EventImporter(Workspace workspace, int flushEvents) {
+        this(workspace, flushEvents, CHECK_EVERY);
+    }
+
+    /** @param checkEvery rows between cancel checks and progress reports (tests use small values) */
+    EventImporter(Workspace workspace, int flushEvents, int checkEvery) {
         this.workspace = workspace;
-        this.commitEvery = commitEvery;
+        this.flushEvents = flushEvents;
+        this.checkEvery = checkEvery;
     }
 
     /** The first rows of a file with the detected format and column mapping, for the import dialog. */
@@ -99,57 +115,63 @@ public final class EventImporter {
         long started = System.nanoTime();
         checkReadable(file);
         p.progress(0, "checking " + file.getFileName());
-        String sha = sha256(file, p);
-        List<ImportDao.ImportRecord> same = workspace.read(c -> imports.findDoneBySha(c, sha));
-        if (!same.isEmpty() && !o.force()) {
-            ImportDao.ImportRecord prev = same.get(0);
-            throw new UserFacingException(file + ": this file was already imported (import #" + prev.id() + " of "
-                    + prev.sourceName() + " on " + prev.finishedAt() + ", same SHA-256); use --force to import it again");
-        }
-        Opened src;
-        int[] idx;
+        // the content hash is computed on a second thread while the rows are read (one pass less on
+        // the critical path); a file already imported is refused as soon as its hash is known
+        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seqwatch-sha256");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<String> sha = hasher.submit(() -> sha256(file, p));
+        hasher.shutdown();
         try {
-            src = open(file, o);
-        } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        try (src) {
-            if (src.rows.isEmpty()) {
-                throw new UserFacingException(file + ": the file is empty (blank lines only)");
-            }
-            src.rows.declareColumns(o.mapping().names());
+            Opened src;
+            int[] idx;
             try {
-                idx = o.mapping().resolve(src.rows.header());
-                checkPositions(src.rows, idx);
-            } catch (IllegalArgumentException e) {
-                throw new UserFacingException(file + ": " + e.getMessage(), e);
+                src = open(file, o);
+            } catch (IOException e) {
+                throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
-            TimestampParser tp;
-            try {
-                tp = new TimestampParser(o.timeFormat(), o.zone());
-            } catch (IllegalArgumentException e) {
-                throw new UserFacingException(e.getMessage(), e);
+            try (src) {
+                if (src.rows.isEmpty()) {
+                    throw new UserFacingException(file + ": the file is empty (blank lines only)");
+                }
+                src.rows.declareColumns(o.mapping().names());
+                try {
+                    idx = o.mapping().resolve(src.rows.header());
+                    checkPositions(src.rows, idx);
+                } catch (IllegalArgumentException e) {
+                    throw new UserFacingException(file + ": " + e.getMessage(), e);
+                }
+                TimestampParser tp;
+                try {
+                    tp = new TimestampParser(o.timeFormat(), o.zone());
+                } catch (IllegalArgumentException e) {
+                    throw new UserFacingException(e.getMessage(), e);
+                }
+                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
+                int[] importId = new int[1];
+                Counts counts = workspace.writeBulk(
+                        c -> {
+                            try {
+                                return load(c, file, o, sha, src, v, importId, p);
+                            } catch (IOException e) {
+                                throw new UserFacingException(file + ": read failed: " + e.getMessage(), e);
+                            }
+                        },
+                        c -> {
+                            imports.removeUnfinished(c);
+                            return null;
+                        });
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                p.progress(1, "imported " + counts.stored + " events");
+                return new ImportResult(importId[0], file.toString(), src.format, counts.read, counts.stored, counts.rejected,
+                        counts.duplicates, millis, List.copyOf(counts.firstRejections));
+            } catch (IOException e) {
+                throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
-            RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
-            int[] importId = new int[1];
-            Counts counts = workspace.writeBulk(
-                    c -> {
-                        try {
-                            return load(c, file, o, sha, src, v, importId, p);
-                        } catch (IOException e) {
-                            throw new UserFacingException(file + ": read failed: " + e.getMessage(), e);
-                        }
-                    },
-                    c -> {
-                        imports.removeUnfinished(c);
-                        return null;
-                    });
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            p.progress(1, "imported " + counts.stored + " events");
-            return new ImportResult(importId[0], file.toString(), src.format, counts.read, counts.stored, counts.rejected,
-                    counts.duplicates, millis, List.copyOf(counts.firstRejections));
-        } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        } finally {
+            sha.cancel(true); // no-op when done; stops hashing after an early failure
         }
     }
 
@@ -161,93 +183,96 @@ public final class EventImporter {
         final List<ImportResult.Rejection> firstRejections = new ArrayList<>();
     }
 
-    private Counts load(Connection c, Path file, ImportOptions o, String sha, Opened src, RowValidator v,
+    private Counts load(Connection c, Path file, ImportOptions o, Future<String> sha, Opened src, RowValidator v,
                         int[] importIdOut, ProgressListener p) throws SQLException, IOException {
         int importId = imports.nextImportId(c);
         importIdOut[0] = importId;
         long firstId = imports.nextEventId(c);
-        boolean emptyBefore = firstId == 1 || countVisible(c) == 0;
         LongHashSet seen = new LongHashSet();
-        if (!emptyBefore) {
+        if (firstId > 1) {
             p.progress(0.02, "reading stored events to detect duplicates");
             loadExistingKeys(c, seen, p);
         }
-        imports.start(c, importId, file.getFileName().toString(), sha, src.format.name().toLowerCase(),
+        if (sha.isDone()) {
+            refuseSameContent(c, file, o, sha);
+        }
+        imports.start(c, importId, file.getFileName().toString(), PENDING_SHA, src.format.name().toLowerCase(),
                 o.mapping().toString(), firstId, o.force());
         c.commit();
-        if (emptyBefore) {
-            // bulk load without the secondary index, rebuilt once at the end
-            exec(c, "DROP INDEX IF EXISTS event_user_ts");
-        }
         Counts n = new Counts();
-        long nextId = firstId;
         long size = Math.max(1, Files.size(file));
-        Mac mac = o.pseudonymKey() == null ? null : hmac(o.pseudonymKey());
         char sep = src.format.separator();
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                + "category_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
-            RawRow r = new RawRow();
-            int pendingIns = 0;
+        EventBlockWriter blocks = new EventBlockWriter(c, importId, firstId, flushEvents);
+        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep);
+        Thread readerThread = new Thread(reader, "seqwatch-import-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
+        try (PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
             int pendingRej = 0;
-            int sinceCommit = 0;
-            while (src.rows.next(r)) {
-                n.read++;
-                String reason = v.validate(r, src.rows.fixedColumns());
-                if (reason != null) {
+            long nextCheck = checkEvery;
+            boolean shaChecked = false;
+            while (true) {
+                ParsedBatch b = reader.take(p);
+                n.read += b.rows;
+                for (int k = 0; k < b.rejected; k++) {
                     n.rejected++;
+                    String reason = b.rejReason[k];
                     if (n.firstRejections.size() < KEEP_REJECTIONS) {
-                        n.firstRejections.add(new ImportResult.Rejection(r.line, reason));
+                        n.firstRejections.add(new ImportResult.Rejection(b.rejLine[k], reason));
                     }
                     rej.setInt(1, importId);
-                    rej.setLong(2, r.line);
+                    rej.setLong(2, b.rejLine[k]);
                     rej.setString(3, reason.length() > 1024 ? reason.substring(0, 1024) : reason);
-                    // with pseudonymisation the raw line would still hold the real user id
-                    rej.setString(4, mac == null ? r.raw(sep) : null);
+                    rej.setString(4, b.rejRaw[k]);
                     rej.addBatch();
                     if (++pendingRej == BATCH) {
                         rej.executeBatch();
                         pendingRej = 0;
                     }
-                } else {
-                    String user = mac == null ? v.user : pseudonym(mac, v.user);
-                    if (!seen.add(LongHashSet.eventKey(user, v.ts, v.action, v.item))) {
+                }
+                for (int k = 0; k < b.good; k++) {
+                    if (!seen.add(b.key[k])) {
                         n.duplicates++;
                         continue;
                     }
-                    ins.setLong(1, nextId++);
-                    ins.setInt(2, importId);
-                    ins.setString(3, user);
-                    ins.setLong(4, v.ts);
-                    ins.setString(5, v.action);
-                    ins.setString(6, v.item);
-                    ins.setString(7, v.category);
-                    if (Double.isNaN(v.amount)) {
-                        ins.setNull(8, Types.DOUBLE);
-                    } else {
-                        ins.setDouble(8, v.amount);
-                    }
-                    ins.addBatch();
                     n.stored++;
-                    if (++pendingIns == BATCH) {
-                        ins.executeBatch();
-                        pendingIns = 0;
+                    if (blocks.add(b.user[k], b.ts[k], b.action[k], b.item[k], b.category[k], b.amount[k])) {
+                        rej.executeBatch();
+                        pendingRej = 0;
+                        c.commit();
                     }
                 }
-                if (++sinceCommit == commitEvery) {
-                    ins.executeBatch();
-                    rej.executeBatch();
-                    pendingIns = 0;
-                    pendingRej = 0;
-                    c.commit();
-                    sinceCommit = 0;
+                if (b.error != null) {
+                    if (b.error instanceof IOException io) {
+                        throw io;
+                    }
+                    if (b.error instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(b.error);
+                }
+                if (b.last) {
+                    break;
+                }
+                if (n.read >= nextCheck) {
+                    nextCheck = n.read + checkEvery;
                     p.checkCancelled();
-                    p.progress(0.05 + 0.85 * Math.min(1.0, (double) src.counter.count() / size),
+                    if (!shaChecked && sha.isDone()) {
+                        refuseSameContent(c, file, o, sha);
+                        shaChecked = true;
+                    }
+                    p.progress(0.05 + 0.8 * Math.min(1.0, (double) src.counter.count() / size),
                             String.format("%,d rows read, %,d stored, %,d rejected", n.read, n.stored, n.rejected));
                 }
             }
-            ins.executeBatch();
             rej.executeBatch();
+        } finally {
+            reader.stop();
+            try {
+                readerThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         p.checkCancelled();
         if (n.read == 0) {
@@ -259,43 +284,175 @@ public final class EventImporter {
             throw new UserFacingException(file + ": no valid rows, all " + n.rejected + " were rejected; first: line "
                     + first.line() + ": " + first.reason());
         }
-        c.commit();
-        if (emptyBefore) {
-            p.progress(0.92, "building the user/time index");
-            exec(c, "CREATE INDEX IF NOT EXISTS event_user_ts ON event (user_id, ts)");
-        }
-        imports.finish(c, importId, nextId - 1, n.read, n.stored, n.rejected, n.duplicates);
+        String hash = refuseSameContent(c, file, o, sha);
+        p.progress(0.87, String.format("writing %,d events", n.stored));
+        long next = blocks.finish();
+        p.checkCancelled();
+        imports.setSha256(c, importId, hash);
+        imports.finish(c, importId, next - 1, n.read, n.stored, n.rejected, n.duplicates);
         c.commit();
         return n;
     }
 
-    private static long countVisible(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT COUNT(*) FROM event WHERE import_id IN (SELECT id FROM import_batch WHERE status = 'DONE')")) {
-            rs.next();
-            return rs.getLong(1);
+    /** Rows read, validated and keyed on the reader thread, handed to the writer thread. */
+    private static final class ParsedBatch {
+        static final int ROWS = 4096;
+        int rows;
+        int good;
+        final String[] user = new String[ROWS];
+        final long[] ts = new long[ROWS];
+        final String[] action = new String[ROWS];
+        final String[] item = new String[ROWS];
+        final String[] category = new String[ROWS];
+        final double[] amount = new double[ROWS];
+        final long[] key = new long[ROWS];
+        int rejected;
+        long[] rejLine = new long[0];
+        String[] rejReason = new String[0];
+        String[] rejRaw = new String[0];
+        boolean last;
+        Throwable error;
+
+        void reject(long line, String reason, String raw) {
+            if (rejected == rejLine.length) {
+                int cap = Math.max(16, rejected * 2);
+                rejLine = java.util.Arrays.copyOf(rejLine, cap);
+                rejReason = java.util.Arrays.copyOf(rejReason, cap);
+                rejRaw = java.util.Arrays.copyOf(rejRaw, cap);
+            }
+            rejLine[rejected] = line;
+            rejReason[rejected] = reason;
+            rejRaw[rejected] = raw;
+            rejected++;
         }
+
+        boolean full() {
+            return rows == ROWS;
+        }
+    }
+
+    /**
+     * Parses and validates rows on a thread of its own (the CSV/JSON parsing, validation, pseudonyms and
+     * duplicate keys are about half the work), so the writer thread only deduplicates, encodes and stores.
+     */
+    private static final class ParsingThread implements Runnable {
+        private final BlockingQueue<ParsedBatch> queue = new ArrayBlockingQueue<>(16);
+        private final Opened src;
+        private final RowValidator v;
+        private final Mac mac;
+        private final char sep;
+        private volatile boolean stopped;
+
+        ParsingThread(Opened src, RowValidator v, Mac mac, char sep) {
+            this.src = src;
+            this.v = v;
+            this.mac = mac;
+            this.sep = sep;
+        }
+
+        @Override
+        public void run() {
+            ParsedBatch b = new ParsedBatch();
+            try {
+                RawRow r = new RawRow();
+                boolean fixed = src.rows.fixedColumns();
+                while (!stopped && src.rows.next(r)) {
+                    b.rows++;
+                    String reason = v.validate(r, fixed);
+                    if (reason != null) {
+                        // with pseudonymisation the raw line would still hold the real user id
+                        b.reject(r.line, reason, mac == null ? r.raw(sep) : null);
+                    } else {
+                        int k = b.good++;
+                        String user = mac == null ? v.user : pseudonym(mac, v.user);
+                        b.user[k] = user;
+                        b.ts[k] = v.ts;
+                        b.action[k] = v.action;
+                        b.item[k] = v.item;
+                        b.category[k] = v.category;
+                        b.amount[k] = v.amount;
+                        b.key[k] = LongHashSet.eventKey(user, v.ts, v.action, v.item);
+                    }
+                    if (b.full()) {
+                        put(b);
+                        b = new ParsedBatch();
+                    }
+                }
+            } catch (Throwable t) {
+                b.error = t;
+            }
+            b.last = true;
+            put(b);
+        }
+
+        private void put(ParsedBatch b) {
+            try {
+                while (!stopped) {
+                    if (queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The next batch; checks for cancellation while waiting. */
+        ParsedBatch take(ProgressListener p) {
+            try {
+                while (true) {
+                    ParsedBatch b = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (b != null) {
+                        return b;
+                    }
+                    p.checkCancelled();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            queue.clear();
+        }
+    }
+
+    /** Waits for the file's hash and refuses content imported before (unless forced); returns the hash. */
+    private String refuseSameContent(Connection c, Path file, ImportOptions o, Future<String> sha) throws SQLException {
+        String hash;
+        try {
+            hash = sha.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UserFacingException(file + ": cannot read: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<ImportDao.ImportRecord> same = imports.findDoneBySha(c, hash);
+        if (!same.isEmpty() && !o.force()) {
+            ImportDao.ImportRecord prev = same.get(0);
+            throw new UserFacingException(file + ": this file was already imported (import #" + prev.id() + " of "
+                    + prev.sourceName() + " on " + prev.finishedAt() + ", same SHA-256); use --force to import it again");
+        }
+        return hash;
     }
 
     private static void loadExistingKeys(Connection c, LongHashSet seen, ProgressListener p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, ts, action, item_id FROM event "
-                + "WHERE import_id IN (SELECT id FROM import_batch WHERE status = 'DONE')")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                long k = 0;
-                while (rs.next()) {
-                    seen.add(LongHashSet.eventKey(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
-                    if (++k % 500_000 == 0) {
-                        p.checkCancelled();
-                    }
+        EventDao dao = new EventDao();
+        for (EventDao.BlockRef r : dao.blocks(c)) {
+            p.checkCancelled();
+            EventBlock b = dao.block(c, r);
+            for (int u = 0; u < b.users(); u++) {
+                String user = b.userIds[u];
+                for (int k = b.userStart[u]; k < b.userStart[u + 1]; k++) {
+                    seen.add(LongHashSet.eventKey(user, b.ts[k], b.actionNames[b.action[k]], b.itemName(k)));
                 }
             }
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 
@@ -381,6 +538,9 @@ public final class EventImporter {
                 md.update(buf, 0, r);
                 if (++k % 64 == 0) {
                     p.checkCancelled();
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancelledException();
+                    }
                 }
             }
             return HexFormat.of().formatHex(md.digest());

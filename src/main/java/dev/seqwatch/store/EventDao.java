@@ -8,38 +8,109 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Reads stored events (of finished imports only) as per-user sequences. */
+/**
+ * Reads stored events (of finished imports only). Events live in {@link EventBlock}s: one metadata
+ * row per block ({@code event_block}: id range, user range) and its bytes ({@code event_block_data}).
+ */
 public final class EventDao {
-    private static final String VISIBLE =
-            " import_id IN (SELECT id FROM import_batch WHERE status = 'DONE') ";
 
-    public long countEvents(Connection c) throws SQLException {
-        return ImportDao.single(c, "SELECT COUNT(*) FROM event WHERE" + VISIBLE);
+    /** A stored block: its events have ids {@code [firstEventId, firstEventId + events)}. */
+    public record BlockRef(int importId, int blockNo, long firstEventId, int events, int users, String minUser,
+                           String maxUser) {
+        public boolean mayContain(String userId) {
+            return minUser.compareTo(userId) <= 0 && maxUser.compareTo(userId) >= 0;
+        }
+
+        /** Whether any of the (sorted) users falls into this block's user range. */
+        public boolean mayContainAny(TreeSet<String> sortedUsers) {
+            String first = sortedUsers.ceiling(minUser);
+            return first != null && first.compareTo(maxUser) <= 0;
+        }
+
+        String where() {
+            return "event block " + blockNo + " of import " + importId;
+        }
     }
 
+    /** The blocks of finished imports, in import and block order (so in event id order). */
+    public List<BlockRef> blocks(Connection c) throws SQLException {
+        List<BlockRef> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT b.import_id, b.block_no, b.first_event_id, b.n_events, "
+                + "b.n_users, b.min_user, b.max_user FROM event_block b JOIN import_batch i ON i.id = b.import_id "
+                + "WHERE i.status = 'DONE' ORDER BY b.import_id, b.block_no");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new BlockRef(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+                        rs.getString(6), rs.getString(7)));
+            }
+        }
+        return out;
+    }
+
+    public EventBlock block(Connection c, BlockRef r) throws SQLException {
+        return EventBlock.decode(r.firstEventId(), bytes(c, r), r.where());
+    }
+
+    /** The users of a block without decoding its events. */
+    public EventBlock.Users blockUsers(Connection c, BlockRef r) throws SQLException {
+        return EventBlock.decodeUsers(bytes(c, r), r.where());
+    }
+
+    private static byte[] bytes(Connection c, BlockRef r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT data FROM event_block_data WHERE import_id = ? AND block_no = ?")) {
+            ps.setInt(1, r.importId());
+            ps.setInt(2, r.blockNo());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException(r.where() + " has no data: the workspace is damaged");
+                }
+                return rs.getBytes(1);
+            }
+        }
+    }
+
+    public long countEvents(Connection c) throws SQLException {
+        return ImportDao.single(c, "SELECT COALESCE(SUM(b.n_events), 0) FROM event_block b JOIN import_batch i "
+                + "ON i.id = b.import_id WHERE i.status = 'DONE'");
+    }
+
+    /** Distinct users with events (reads the user tables of the blocks, not their events). */
     public long countUsers(Connection c) throws SQLException {
-        return ImportDao.single(c, "SELECT COUNT(DISTINCT user_id) FROM event WHERE" + VISIBLE);
+        List<BlockRef> blocks = blocks(c);
+        if (blocks.size() == 1) {
+            return blocks.get(0).users();
+        }
+        Set<String> users = new HashSet<>();
+        for (BlockRef b : blocks) {
+            for (String u : blockUsers(c, b).ids()) {
+                users.add(u);
+            }
+        }
+        return users.size();
     }
 
     /** Every user's sequence. */
     public SequenceSet loadAll(Connection c, ProgressListener p) throws SQLException {
-        long total = Math.max(1, countEvents(c));
+        List<BlockRef> blocks = blocks(c);
+        long total = Math.max(1, blocks.stream().mapToLong(BlockRef::events).sum());
         SequenceSetBuilder b = new SequenceSetBuilder();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, user_id, ts, action, item_id, category_id, amount FROM event WHERE" + VISIBLE + "ORDER BY id")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                long n = 0;
-                while (rs.next()) {
-                    addRow(b, rs);
-                    if (++n % 200_000 == 0) {
-                        p.checkCancelled();
-                        p.progress((double) n / total, "loading events " + n + " / " + total);
-                    }
-                }
+        long done = 0;
+        for (BlockRef r : blocks) {
+            p.checkCancelled();
+            EventBlock blk = block(c, r);
+            for (int u = 0; u < blk.users(); u++) {
+                addUser(b, blk, u);
             }
+            done += r.events();
+            p.progress((double) done / total, "loading events " + done + " / " + total);
         }
         return b.build();
     }
@@ -47,26 +118,30 @@ public final class EventDao {
     /** The sequences of the given users only (users without events are absent). */
     public SequenceSet loadUsers(Connection c, Collection<String> userIds) throws SQLException {
         SequenceSetBuilder b = new SequenceSetBuilder();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, user_id, ts, action, item_id, category_id, amount FROM event WHERE user_id = ? AND"
-                        + VISIBLE + "ORDER BY ts, id")) {
-            for (String u : userIds) {
-                ps.setString(1, u);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        addRow(b, rs);
-                    }
+        TreeSet<String> wanted = new TreeSet<>(userIds);
+        if (wanted.isEmpty()) {
+            return b.build();
+        }
+        for (BlockRef r : blocks(c)) {
+            if (!r.mayContainAny(wanted)) {
+                continue;
+            }
+            EventBlock blk = block(c, r);
+            for (String u : wanted.subSet(r.minUser(), true, r.maxUser(), true)) {
+                int i = blk.indexOf(u);
+                if (i >= 0) {
+                    addUser(b, blk, i);
                 }
             }
         }
         return b.build();
     }
 
-    private static void addRow(SequenceSetBuilder b, ResultSet rs) throws SQLException {
-        double amount = rs.getDouble(7);
-        if (rs.wasNull()) {
-            amount = Double.NaN;
+    private static void addUser(SequenceSetBuilder b, EventBlock blk, int u) {
+        String id = blk.userIds[u];
+        for (int k = blk.userStart[u]; k < blk.userStart[u + 1]; k++) {
+            b.add(blk.firstEventId + k, id, blk.ts[k], blk.actionNames[blk.action[k]], blk.itemName(k),
+                    blk.categoryName(k), blk.amount[k]);
         }
-        b.add(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6), amount);
     }
 }

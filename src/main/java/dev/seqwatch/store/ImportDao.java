@@ -29,7 +29,7 @@ public final class ImportDao {
     }
 
     public long nextEventId(Connection c) throws SQLException {
-        return single(c, "SELECT COALESCE(MAX(id), 0) + 1 FROM event");
+        return single(c, "SELECT COALESCE(MAX(first_event_id + n_events), 1) FROM event_block");
     }
 
     public void start(Connection c, int id, String source, String sha256, String format, String mapping,
@@ -44,6 +44,14 @@ public final class ImportDao {
             ps.setTimestamp(6, Timestamp.from(Instant.now()));
             ps.setLong(7, firstEventId);
             ps.setBoolean(8, forced);
+            ps.executeUpdate();
+        }
+    }
+
+    public void setSha256(Connection c, int id, String sha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE import_batch SET sha256 = ? WHERE id = ?")) {
+            ps.setString(1, sha256);
+            ps.setInt(2, id);
             ps.executeUpdate();
         }
     }
@@ -88,43 +96,29 @@ public final class ImportDao {
     }
 
     /**
-     * Removes every trace of imports that did not finish (a crash or kill during import): their events
-     * (a contiguous id range), rejected rows and batch rows. Deletes in chunks to bound the undo log.
+     * Removes every trace of imports that did not finish (a crash or kill during import): their event
+     * blocks, step scores on them, rejected rows and batch rows.
      */
     public int removeUnfinished(Connection c) throws SQLException {
-        List<long[]> running = new ArrayList<>();
+        List<Integer> running = new ArrayList<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, first_event_id FROM import_batch WHERE status = 'RUNNING'")) {
+             ResultSet rs = s.executeQuery("SELECT id FROM import_batch WHERE status = 'RUNNING'")) {
             while (rs.next()) {
-                running.add(new long[]{rs.getInt(1), rs.getLong(2)});
+                running.add(rs.getInt(1));
             }
         }
-        for (long[] r : running) {
-            int id = (int) r[0];
-            long first = r[1];
-            long max = single(c, "SELECT COALESCE(MAX(id), 0) FROM event");
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM event WHERE id >= ? AND id < ? AND import_id = ?")) {
-                for (long from = first; from <= max; from += 200_000) {
-                    del.setLong(1, from);
-                    del.setLong(2, from + 200_000);
-                    del.setInt(3, id);
-                    del.executeUpdate();
-                    c.commit();
+        for (int id : running) {
+            for (String table : List.of("step_score_block", "event_block_data", "event_block", "rejected_row")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE import_id = ?")) {
+                    ps.setInt(1, id);
+                    ps.executeUpdate();
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM rejected_row WHERE import_id = ?")) {
-                ps.setInt(1, id);
-                ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM import_batch WHERE id = ?")) {
                 ps.setInt(1, id);
                 ps.executeUpdate();
             }
             c.commit();
-        }
-        // a crash between dropping and rebuilding the bulk-load index must not leave it missing
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE INDEX IF NOT EXISTS event_user_ts ON event (user_id, ts)");
         }
         return running.size();
     }

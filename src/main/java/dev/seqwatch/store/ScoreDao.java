@@ -11,10 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** user_score and step_score of a model version. Replacing a model's scores is one transaction. */
+/** user_score and step_score_block of a model version. Replacing a model's scores is one transaction. */
 public final class ScoreDao {
+    private final EventDao events = new EventDao();
 
     /** One row of the queue. */
     public record UserScoreRow(String userId, double score, int rank) {
@@ -26,22 +28,27 @@ public final class ScoreDao {
 
     /**
      * Replaces the scores of {@code modelId} with {@code scores}; step scores are stored for users in
-     * {@code sequences} whose detector produced them (the event ids come from the sequences).
+     * {@code sequences} whose detector produced them (the event ids come from the sequences), one
+     * {@link StepScoreBlock} per event block.
      */
     public void replace(Connection c, int modelId, Scores scores, SequenceSet sequences, ProgressListener p)
             throws SQLException {
         try (PreparedStatement d1 = c.prepareStatement("DELETE FROM user_score WHERE model_id = ?");
-             PreparedStatement d2 = c.prepareStatement("DELETE FROM step_score WHERE model_id = ?")) {
+             PreparedStatement d2 = c.prepareStatement("DELETE FROM step_score_block WHERE model_id = ?")) {
             d1.setInt(1, modelId);
             d1.executeUpdate();
             d2.setInt(1, modelId);
             d2.executeUpdate();
         }
+        List<EventDao.BlockRef> blocks = events.blocks(c);
+        long[] firstIds = new long[blocks.size()];
+        for (int b = 0; b < firstIds.length; b++) {
+            firstIds[b] = blocks.get(b).firstEventId();
+        }
+        StepScoreBlock.Builder[] built = new StepScoreBlock.Builder[blocks.size()];
         List<UserScores> ranked = scores.ranked();
-        try (PreparedStatement us = c.prepareStatement("INSERT INTO user_score (model_id, user_id, score, rank) VALUES (?, ?, ?, ?)");
-             PreparedStatement ss = c.prepareStatement("INSERT INTO step_score (model_id, event_id, score, expected) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement us = c.prepareStatement("INSERT INTO user_score (model_id, user_id, score, rank) VALUES (?, ?, ?, ?)")) {
             int rank = 0;
-            int pending = 0;
             for (UserScores u : ranked) {
                 us.setInt(1, modelId);
                 us.setString(2, u.userId());
@@ -51,34 +58,69 @@ public final class ScoreDao {
                 UserSequence seq = sequences.user(u.userId());
                 if (u.steps() != null && seq != null) {
                     for (int i = 0; i < seq.length() && i < u.steps().length; i++) {
-                        if (seq.eventId(i) < 0) {
+                        long id = seq.eventId(i);
+                        int b = blockOf(firstIds, blocks, id);
+                        if (b < 0) {
                             continue;
                         }
-                        double s = u.steps()[i];
-                        ss.setInt(1, modelId);
-                        ss.setLong(2, seq.eventId(i));
-                        if (Double.isNaN(s)) {
-                            ss.setNull(3, java.sql.Types.DOUBLE);
-                        } else {
-                            ss.setDouble(3, s);
+                        if (built[b] == null) {
+                            built[b] = new StepScoreBlock.Builder(blocks.get(b).events());
                         }
-                        String exp = scores.expectedText(u, i);
-                        ss.setString(4, exp.isEmpty() ? null : truncate(exp, 512));
-                        ss.addBatch();
-                        if (++pending == 10_000) {
-                            ss.executeBatch();
-                            pending = 0;
-                        }
+                        built[b].set((int) (id - firstIds[b]), u.steps()[i], scores.expectedText(u, i));
                     }
                 }
                 if (rank % 10_000 == 0) {
                     us.executeBatch();
                     p.checkCancelled();
-                    p.progress((double) rank / ranked.size(), "storing scores " + rank + " / " + ranked.size());
+                    p.progress(0.8 * rank / ranked.size(), "storing scores " + rank + " / " + ranked.size());
                 }
             }
             us.executeBatch();
-            ss.executeBatch();
+        }
+        try (PreparedStatement ss = c.prepareStatement(
+                "INSERT INTO step_score_block (model_id, import_id, block_no, data) VALUES (?, ?, ?, ?)")) {
+            for (int b = 0; b < built.length; b++) {
+                if (built[b] == null) {
+                    continue;
+                }
+                ss.setInt(1, modelId);
+                ss.setInt(2, blocks.get(b).importId());
+                ss.setInt(3, blocks.get(b).blockNo());
+                ss.setBytes(4, built[b].encode());
+                ss.executeUpdate();
+                built[b] = null;
+                p.checkCancelled();
+                p.progress(0.8 + 0.2 * (b + 1) / built.length, "storing step scores");
+            }
+        }
+    }
+
+    /** Index of the block holding event {@code id}, or -1. */
+    private static int blockOf(long[] firstIds, List<EventDao.BlockRef> blocks, long id) {
+        int i = Arrays.binarySearch(firstIds, id);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        if (i < 0 || id >= firstIds[i] + blocks.get(i).events()) {
+            return -1;
+        }
+        return i;
+    }
+
+    /** The step scores of {@code modelId} for one event block, or null when it has none. */
+    public StepScoreBlock stepBlock(Connection c, int modelId, EventDao.BlockRef r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT data FROM step_score_block WHERE model_id = ? AND import_id = ? AND block_no = ?")) {
+            ps.setInt(1, modelId);
+            ps.setInt(2, r.importId());
+            ps.setInt(3, r.blockNo());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return StepScoreBlock.decode(rs.getBytes(1), r.events(),
+                        "step scores of model " + modelId + " for " + r.where());
+            }
         }
     }
 
@@ -96,25 +138,36 @@ public final class ScoreDao {
         return out;
     }
 
-    /** Step scores of one user's events, in time order. */
+    /** Step scores of one user's events, in time order (events without a score are left out). */
     public List<StepScoreRow> stepScores(Connection c, int modelId, String userId) throws SQLException {
-        List<StepScoreRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.event_id, s.score, s.expected FROM step_score s "
-                + "JOIN event e ON e.id = s.event_id WHERE s.model_id = ? AND e.user_id = ? ORDER BY e.ts, e.id")) {
-            ps.setInt(1, modelId);
-            ps.setString(2, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    double s = rs.getDouble(2);
-                    boolean noScore = rs.wasNull(); // must be read right after column 2
-                    out.add(new StepScoreRow(rs.getLong(1), noScore ? Double.NaN : s, rs.getString(3)));
+        List<long[]> order = new ArrayList<>(); // ts, event id, index into out
+        List<StepScoreRow> rows = new ArrayList<>();
+        for (EventDao.BlockRef r : events.blocks(c)) {
+            if (!r.mayContain(userId)) {
+                continue;
+            }
+            EventBlock blk = events.block(c, r);
+            int u = blk.indexOf(userId);
+            if (u < 0) {
+                continue;
+            }
+            StepScoreBlock sb = stepBlock(c, modelId, r);
+            if (sb == null) {
+                continue;
+            }
+            for (int k = blk.userStart[u]; k < blk.userStart[u + 1]; k++) {
+                if (Float.isNaN(sb.score[k]) && sb.expected(k) == null) {
+                    continue;
                 }
+                order.add(new long[]{blk.ts[k], blk.firstEventId + k, rows.size()});
+                rows.add(new StepScoreRow(blk.firstEventId + k, sb.score[k], sb.expected(k)));
             }
         }
+        order.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        List<StepScoreRow> out = new ArrayList<>(rows.size());
+        for (long[] o : order) {
+            out.add(rows.get((int) o[2]));
+        }
         return out;
-    }
-
-    private static String truncate(String s, int n) {
-        return s.length() <= n ? s : s.substring(0, n);
     }
 }

@@ -5,10 +5,12 @@ import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.sequence.SequenceSet;
 import dev.seqwatch.sequence.UserSequence;
+import dev.seqwatch.store.EventBlock;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.ModelDao;
 import dev.seqwatch.store.ScoreDao;
+import dev.seqwatch.store.StepScoreBlock;
 import dev.seqwatch.store.Workspace;
 
 import java.sql.PreparedStatement;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The reads and label writes an analyst's investigation needs (the queue, one user's timeline, the
@@ -26,7 +29,6 @@ import java.util.Optional;
  * view-models and the {@code bench ui} command share it.
  */
 public final class InvestigationService {
-    private static final String VISIBLE = " e.import_id IN (SELECT id FROM import_batch WHERE status = 'DONE') ";
 
     private final Workspace ws;
     private final String analyst;
@@ -159,39 +161,47 @@ public final class InvestigationService {
             Arrays.fill(act, (short) -1);
             Map<String, Integer> actionCodes = new HashMap<>();
             List<String> actionNames = new ArrayList<>();
-            // one pass over the top users' events in rank and time order (one query per user was 10x slower)
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.rank, e.action, s.score FROM user_score u "
-                    + "JOIN event e ON e.user_id = u.user_id "
-                    + "LEFT JOIN step_score s ON s.model_id = u.model_id AND s.event_id = e.id "
-                    + "WHERE u.model_id = ? AND u.rank <= ? AND" + VISIBLE + "ORDER BY u.rank, e.ts, e.id")) {
-                ps.setInt(1, modelId);
-                ps.setInt(2, maxUsers);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    int lastRank = -1;
-                    int j = 0;
-                    while (rs.next()) {
-                        int rank = rs.getInt(1);
-                        if (rank != lastRank) {
-                            lastRank = rank;
-                            j = 0;
-                        }
-                        int r = rank - 1;
-                        if (j >= maxSteps || r < 0 || r >= users.size()) {
+            Map<String, Integer> row = new HashMap<>();
+            for (int r = 0; r < users.size(); r++) {
+                row.put(users.get(r), r);
+            }
+            // each block that holds a shown user is read once; a user's events may sit in several blocks
+            TreeSet<String> wanted = new TreeSet<>(users);
+            Map<String, List<long[]>> stepsOf = new HashMap<>(); // ts, event id, action code, float bits
+            if (!wanted.isEmpty()) {
+                for (EventDao.BlockRef ref : events.blocks(c)) {
+                    if (!ref.mayContainAny(wanted)) {
+                        continue;
+                    }
+                    EventBlock blk = events.block(c, ref);
+                    StepScoreBlock sb = scores.stepBlock(c, modelId, ref);
+                    for (String u : wanted.subSet(ref.minUser(), true, ref.maxUser(), true)) {
+                        int ui = blk.indexOf(u);
+                        if (ui < 0) {
                             continue;
                         }
-                        String a = rs.getString(2);
-                        Integer code = actionCodes.get(a);
-                        if (code == null) {
-                            code = actionNames.size();
-                            actionNames.add(a);
-                            actionCodes.put(a, code);
+                        List<long[]> list = stepsOf.computeIfAbsent(u, k -> new ArrayList<>());
+                        for (int k = blk.userStart[ui]; k < blk.userStart[ui + 1]; k++) {
+                            String a = blk.actionNames[blk.action[k]];
+                            Integer code = actionCodes.get(a);
+                            if (code == null) {
+                                code = actionNames.size();
+                                actionNames.add(a);
+                                actionCodes.put(a, code);
+                            }
+                            float sc = sb == null ? Float.NaN : sb.score[k];
+                            list.add(new long[]{blk.ts[k], blk.firstEventId + k, code, Float.floatToRawIntBits(sc)});
                         }
-                        act[r * maxSteps + j] = code.shortValue();
-                        double sc = rs.getDouble(3);
-                        m[r * maxSteps + j] = rs.wasNull() ? Float.NaN : (float) sc;
-                        j++;
                     }
+                }
+            }
+            for (Map.Entry<String, List<long[]>> e : stepsOf.entrySet()) {
+                int r = row.get(e.getKey());
+                List<long[]> list = e.getValue();
+                list.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+                for (int j = 0; j < list.size() && j < maxSteps; j++) {
+                    act[r * maxSteps + j] = (short) list.get(j)[2];
+                    m[r * maxSteps + j] = Float.intBitsToFloat((int) list.get(j)[3]);
                 }
             }
             // as many columns as the longest shown sequence needs
@@ -227,18 +237,27 @@ public final class InvestigationService {
             double[] all = new double[1024];
             int n = 0;
             Map<String, Double> max = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.user_id, s.score FROM step_score s "
-                    + "JOIN event e ON e.id = s.event_id WHERE s.model_id = ? AND s.score IS NOT NULL")) {
-                ps.setInt(1, modelId);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        double s = rs.getDouble(2);
+            for (EventDao.BlockRef ref : events.blocks(c)) {
+                StepScoreBlock sb = scores.stepBlock(c, modelId, ref);
+                if (sb == null) {
+                    continue;
+                }
+                EventBlock.Users bu = events.blockUsers(c, ref);
+                for (int u = 0; u < bu.ids().length; u++) {
+                    double userMax = Double.NEGATIVE_INFINITY;
+                    for (int k = bu.start()[u]; k < bu.start()[u + 1]; k++) {
+                        float s = sb.score[k];
+                        if (Float.isNaN(s)) {
+                            continue;
+                        }
                         if (n == all.length) {
                             all = Arrays.copyOf(all, n * 2);
                         }
                         all[n++] = s;
-                        max.merge(rs.getString(1), s, Math::max);
+                        userMax = Math.max(userMax, s);
+                    }
+                    if (userMax > Double.NEGATIVE_INFINITY) {
+                        max.merge(bu.ids()[u], userMax, Math::max);
                     }
                 }
             }

@@ -4,6 +4,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.store.EventBlockWriter;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.Workspace;
@@ -11,7 +12,6 @@ import dev.seqwatch.store.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,41 +37,29 @@ final class SampleCsvLoader {
             int importId = imports.nextImportId(c);
             long first = imports.nextEventId(c);
             imports.start(c, importId, file.getFileName().toString(), "0".repeat(64), "csv", "sample", first, false);
-            long id = first;
-            try (CsvReader<NamedCsvRecord> r = CsvReader.builder().ofNamedCsvRecord(file);
-                 PreparedStatement e = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                         + "category_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            EventBlockWriter w = new EventBlockWriter(c, importId, first);
+            try (CsvReader<NamedCsvRecord> r = CsvReader.builder().ofNamedCsvRecord(file)) {
                 long line = 1;
                 for (NamedCsvRecord rec : r) {
                     line++;
                     if (line == 2 && !rec.getHeader().equals(HEADER)) {
                         throw new UserFacingException(file + ": not the sample format (header must be " + String.join(",", HEADER) + ")");
                     }
-                    e.setLong(1, id++);
-                    e.setInt(2, importId);
-                    e.setString(3, rec.getField(0));
+                    long ts;
                     try {
-                        e.setLong(4, Instant.parse(rec.getField(1)).toEpochMilli());
+                        ts = Instant.parse(rec.getField(1)).toEpochMilli();
                     } catch (DateTimeParseException ex) {
                         throw new UserFacingException(file + " line " + line + ": bad timestamp '" + rec.getField(1) + "'");
                     }
-                    e.setString(5, rec.getField(2));
-                    e.setString(6, emptyToNull(rec.getField(3)));
-                    e.setString(7, emptyToNull(rec.getField(4)));
-                    if (rec.getField(5).isEmpty()) {
-                        e.setNull(8, java.sql.Types.DOUBLE);
-                    } else {
-                        e.setDouble(8, Double.parseDouble(rec.getField(5)));
-                    }
-                    e.addBatch();
+                    w.add(rec.getField(0), ts, rec.getField(2), emptyToNull(rec.getField(3)), emptyToNull(rec.getField(4)),
+                            rec.getField(5).isEmpty() ? Double.NaN : Double.parseDouble(rec.getField(5)));
                     if (line % 10_000 == 0) {
-                        e.executeBatch();
                         p.checkCancelled();
                         p.progress((double) line / total, "importing sample events " + line + " / " + total);
                     }
                 }
-                e.executeBatch();
-                imports.finish(c, importId, id - 1, line - 1, id - first, 0, 0);
+                long next = w.finish();
+                imports.finish(c, importId, next - 1, line - 1, next - first, 0, 0);
             } catch (IOException ex) {
                 throw new UserFacingException(file + ": cannot read: " + ex.getMessage(), ex);
             }

@@ -147,16 +147,8 @@ class ImportCliTest {
                 assertThat(users.toString()).doesNotContain("alice");
             });
             String pseudonym = all.get(0).userId();
-            long eventsOfLabelled = ws.read(c -> {
-                try (var ps = c.prepareStatement("SELECT COUNT(*) FROM event WHERE user_id = ?")) {
-                    ps.setString(1, pseudonym);
-                    try (var rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }
-            });
-            assertThat(eventsOfLabelled).isEqualTo(1);
+            var labelled = ws.read(c -> new dev.seqwatch.store.EventDao().loadUsers(c, List.of(pseudonym)));
+            assertThat(labelled.totalEvents()).isEqualTo(1);
             assertThat(current.get(pseudonym).fraud()).isTrue();
         }
 

@@ -51,7 +51,7 @@ class FormatsAndMappingTest {
         assertThat(rejections(ws, r.importId())).containsExactly(
                 "7: bad timestamp 'bad': expected epoch seconds, epoch milliseconds or ISO-8601 (column 2 'timestamp')",
                 "8: control character U+000A (column 3 'action')");
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511544070000|add, to cart|i\"1|null|null",
                 "u2|1511544071000|pv|i2|null|null");
     }
@@ -67,7 +67,7 @@ class FormatsAndMappingTest {
         assertThat(byName.format()).isEqualTo(LogFormat.TSV);
         assertThat(byName.stored()).isEqualTo(3);
         assertThat(rejections(ws, byName.importId())).containsExactly("5: wrong column count: expected 5, found 3");
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511517600000|view|i1|null|null",
                 "u1|1511517900000|buy|i1|null|12.5",
                 "u2|1511517960000|view,cart|i2|null|null");
@@ -101,7 +101,7 @@ class FormatsAndMappingTest {
                 "7: missing user id (key 'user')",
                 "8: invalid JSON at character 59: Unrecognized token 'trailing': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
                 "9: negative amount '-1' (key 'amount')");
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511517600000|view|17|null|null",
                 "u1|1511517900000|buy|17|null|9.5");
     }
@@ -116,7 +116,7 @@ class FormatsAndMappingTest {
         Path f = utf8(tmp, "late.jsonl", sb.toString());
         ImportResult r = run(ws, f, ImportOptions.defaults().withMapping(ColumnMapping.auto().set(Field.AMOUNT, "paid")));
         assertThat(r.stored()).isEqualTo(1501);
-        assertThat(events(ws)).last().isEqualTo("u1|1511550000000|buy|null|null|12.5");
+        assertThat(events(ws)).contains("u1|1511550000000|buy|null|null|12.5");
     }
 
     @Test
@@ -136,7 +136,7 @@ class FormatsAndMappingTest {
         ImportResult r = run(ws, f, ImportOptions.defaults().withHeader(false).withMapping(m).withTimeFormat("epoch-s"));
         assertThat(r.stored()).isEqualTo(2);
         assertThat(rejections(ws, r.importId())).containsExactly("3: wrong column count: expected 5, found 6");
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "1|1511544070000|pv|2268318|2520377|null",
                 "1|1511561733000|buy|2333346|2520771|null");
     }
@@ -168,7 +168,7 @@ class FormatsAndMappingTest {
         assertThat(rejections(ws, r.importId())).containsExactly("4: timestamp out of range '1433224214' (reads as "
                 + "1970-01-17T14:07:04.214Z; accepted 1990-01-01 to 2100-01-01; seconds? use --time-format epoch-s) (column 1 'Timestamp')");
         assertThat(r.stored()).isEqualTo(2);
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "257597|1433221332117|view|355908|null|null",
                 "992329|1433224214164|addtocart|248676|null|null");
 
@@ -176,7 +176,7 @@ class FormatsAndMappingTest {
                 + "3.5,c9,p1,cart,2019-10-01 00:00:00,c-1\n");
         ImportResult s = run(ws, g, ImportOptions.defaults());
         assertThat(s.stored()).isEqualTo(1);
-        assertThat(events(ws)).last().isEqualTo("c-1|1569888000000|cart|p1|c9|3.5");
+        assertThat(events(ws)).contains("c-1|1569888000000|cart|p1|c9|3.5");
     }
 
     @Test
@@ -186,7 +186,7 @@ class FormatsAndMappingTest {
                 + "105560,25,1,17,259,2017-11-07 13:40:27,,0\n");
         ImportResult r = run(ws, f, ImportOptions.defaults().withMapping(map("IP", "click_time", "app")));
         assertThat(r.stored()).isEqualTo(2);
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "87540|1510047038000|12|null|null|null",
                 "105560|1510062027000|25|null|null|null");
     }
@@ -237,7 +237,7 @@ class FormatsAndMappingTest {
         assertThat(r.stored()).isEqualTo(1);
         assertThat(rejections(ws, r.importId())).containsExactly(
                 "3: bad timestamp '2017-11-07 09:30': expected pattern dd/MM/yyyy HH:mm (column 2 'time')");
-        assertThat(events(ws)).containsExactly("u1|1510018200000|pv|null|null|null");
+        assertThat(events(ws)).containsExactlyInAnyOrder("u1|1510018200000|pv|null|null|null");
     }
 
     @Test
@@ -250,9 +250,10 @@ class FormatsAndMappingTest {
         // the quarantine keeps the reason but not the raw line, which would hold the real id
         assertThat(ImportFixtures.rows(ws, "SELECT line_no, reason, raw FROM rejected_row")).containsExactly(
                 "5|bad timestamp 'never': expected epoch seconds, epoch milliseconds or ISO-8601 (column 2 'time')|null");
-        var users = ImportFixtures.rows(ws, "SELECT user_id FROM event ORDER BY id");
-        assertThat(users).hasSize(3).allMatch(u -> u.matches("p[0-9a-f]{32}")).doesNotContain("alice@example.com", "bob");
-        assertThat(users.get(0)).isEqualTo(users.get(1)).isNotEqualTo(users.get(2));
-        assertThat(ImportFixtures.rows(ws, "SELECT COUNT(*) FROM event WHERE user_id LIKE '%alice%'")).containsExactly("0");
+        var users = events(ws).stream().map(e -> e.substring(0, e.indexOf('|'))).toList();
+        assertThat(users).hasSize(3).allMatch(u -> u.matches("p[0-9a-f]{32}"));
+        assertThat(new java.util.HashSet<>(users)).hasSize(2);   // alice twice, bob once
+        assertThat(String.join(" ", ImportFixtures.rows(ws, "SELECT data FROM event_block_data"))).doesNotContain(
+                java.util.HexFormat.of().formatHex("alice".getBytes()), java.util.HexFormat.of().formatHex("bob".getBytes()));
     }
 }

@@ -106,7 +106,7 @@ class ImportBookkeepingTest {
         assertThat(rec.forced()).isTrue();
         assertThat(rec.status()).isEqualTo("DONE");
         assertThat(rec.rowsDuplicate()).isEqualTo(20);
-        assertThat(count(ws, "event")).isEqualTo(20);
+        assertThat(ImportFixtures.eventCount(ws)).isEqualTo(20);
     }
 
     @Test
@@ -134,7 +134,7 @@ class ImportBookkeepingTest {
         assertThat(rb.stored()).isEqualTo(1);
         assertThat(rb.duplicates()).isEqualTo(3);
         assertThat(rb.rejected()).isZero();
-        assertThat(count(ws, "event")).isEqualTo(7);
+        assertThat(ImportFixtures.eventCount(ws)).isEqualTo(7);
         assertThat(rows(ws, "SELECT rows_read || '/' || rows_stored || '/' || rows_duplicate FROM import_batch ORDER BY id"))
                 .containsExactly("9/6/3", "4/1/3");
     }
@@ -148,8 +148,8 @@ class ImportBookkeepingTest {
         assertThat(record(ws, r.importId()).status()).isEqualTo("DONE");
     }
 
-    /** Cancels once the import has committed {@code commits} batches. */
-    private static ProgressListener cancelAfter(int commits, AtomicInteger seen) {
+    /** Cancels once the import has reported progress {@code checks} times. */
+    private static ProgressListener cancelAfter(int checks, AtomicInteger seen) {
         return new ProgressListener() {
             @Override
             public void progress(double fraction, String message) {
@@ -160,7 +160,7 @@ class ImportBookkeepingTest {
 
             @Override
             public boolean isCancelled() {
-                return seen.get() >= commits;
+                return seen.get() >= checks;
             }
         };
     }
@@ -169,27 +169,29 @@ class ImportBookkeepingTest {
     void aCancelMidImportLeavesTheWorkspaceExactlyAsBefore() {
         run(ws, utf8(tmp, "first.csv", log(30, 1_511_500_000) + "u1,bad,pv,i1\n"), OPTS);
         List<String> before = snapshot(ws);
-        assertThat(before).contains("1|1|u0|1511500000000|pv|i0|null|null");
+        assertThat(events(ws)).hasSize(30).contains("u0|1511500000000|pv|i0|null|null");
 
-        AtomicInteger commits = new AtomicInteger();
-        EventImporter importer = new EventImporter(ws, 10);
-        Path second = utf8(tmp, "second.csv", log(200, 1_511_600_000) + "u1,bad,pv,i1\n");
-        assertThatThrownBy(() -> importer.importFile(second, OPTS, cancelAfter(3, commits)))
+        // blocks of 1,000 events are committed as they fill; progress and cancel checks after each
+        // batch of 4,096 parsed rows: cancelled after 3 batches, i.e. after 12 commits of its own
+        AtomicInteger checks = new AtomicInteger();
+        EventImporter importer = new EventImporter(ws, 1000, 1);
+        Path second = utf8(tmp, "second.csv", log(20_000, 1_511_600_000) + "u1,bad,pv,i1\n");
+        assertThatThrownBy(() -> importer.importFile(second, OPTS, cancelAfter(3, checks)))
                 .isInstanceOf(CancelledException.class);
-        assertThat(commits.get()).isEqualTo(3);   // it was cancelled after committing rows of its own
+        assertThat(checks.get()).isEqualTo(3);
         assertThat(snapshot(ws)).isEqualTo(before);
 
         // and the cancelled file can be imported afterwards: it was not recorded
-        ImportResult again = new EventImporter(ws, 10).importFile(second, OPTS, ProgressListener.NONE);
-        assertThat(again.stored()).isEqualTo(200);
+        ImportResult again = new EventImporter(ws, 1000, 1).importFile(second, OPTS, ProgressListener.NONE);
+        assertThat(again.stored()).isEqualTo(20_000);
         assertThat(again.importId()).isEqualTo(2);
     }
 
     @Test
     void aCancelOfTheFirstImportLeavesAnEmptyWorkspaceWithItsIndex() {
         List<String> before = snapshot(ws);
-        Path f = utf8(tmp, "first.csv", log(100, 1_511_600_000));
-        assertThatThrownBy(() -> new EventImporter(ws, 10).importFile(f, OPTS, cancelAfter(2, new AtomicInteger())))
+        Path f = utf8(tmp, "first.csv", log(20_000, 1_511_600_000));
+        assertThatThrownBy(() -> new EventImporter(ws, 1000, 1).importFile(f, OPTS, cancelAfter(2, new AtomicInteger())))
                 .isInstanceOf(CancelledException.class);
         assertThat(snapshot(ws)).isEqualTo(before);
     }
@@ -202,7 +204,7 @@ class ImportBookkeepingTest {
         // a gzip file cut in the middle: the first ~thousands of rows read fine, then the stream breaks
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(buf)) {
-            gz.write(log(12_000, 1_511_600_000).getBytes(StandardCharsets.UTF_8));
+            gz.write(log(40_000, 1_511_600_000).getBytes(StandardCharsets.UTF_8));
         }
         byte[] whole = buf.toByteArray();
         Path cut = ImportFixtures.bytes(tmp, "cut.csv.gz", java.util.Arrays.copyOf(whole, whole.length / 2));
@@ -221,10 +223,11 @@ class ImportBookkeepingTest {
                 return false;
             }
         };
-        assertThatThrownBy(() -> new EventImporter(ws, 200).importFile(cut, OPTS, counting))
+        assertThatThrownBy(() -> new EventImporter(ws, 1000, 1).importFile(cut, OPTS, counting))
                 .isInstanceOf(UserFacingException.class)
                 .hasMessageStartingWith(cut + ": cannot read past this point: Unexpected end of ZLIB input stream");
-        assertThat(progress.get()).as("batches committed before the failure").isGreaterThan(3);
+        assertThat(progress.get()).as("parsed batches (4,096 rows, blocks committed every 1,000) before the failure")
+                .isGreaterThanOrEqualTo(2);
         assertThat(snapshot(ws)).isEqualTo(before);
     }
 
@@ -238,7 +241,7 @@ class ImportBookkeepingTest {
         ImportResult r = run(ws, f, OPTS);
         assertThat(r.format()).isEqualTo(LogFormat.CSV);
         assertThat(r.stored()).isEqualTo(50);
-        assertThat(events(ws)).first().isEqualTo("u0|1511600000000|pv|i0|null|null");
+        assertThat(events(ws)).contains("u0|1511600000000|pv|i0|null|null");
     }
 
     @Test

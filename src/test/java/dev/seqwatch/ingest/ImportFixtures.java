@@ -1,6 +1,8 @@
 package dev.seqwatch.ingest;
 
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.store.EventBlock;
+import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.Workspace;
 
@@ -56,22 +58,44 @@ final class ImportFixtures {
                 .map(r -> r.lineNo() + ": " + r.reason()).toList();
     }
 
-    /** Stored events as "user|ts|action|item|category|amount", in id order. */
+    /**
+     * Stored events of finished imports as "user|ts|action|item|category|amount" (null for absent), in
+     * storage order (blocks group events by user, so not in file order).
+     */
     static List<String> events(Workspace ws) {
-        return rows(ws, "SELECT user_id, ts, action, item_id, category_id, amount FROM event ORDER BY id");
+        return ws.read(c -> {
+            EventDao dao = new EventDao();
+            List<String> out = new ArrayList<>();
+            for (EventDao.BlockRef r : dao.blocks(c)) {
+                EventBlock b = dao.block(c, r);
+                for (int u = 0; u < b.users(); u++) {
+                    for (int k = b.userStart[u]; k < b.userStart[u + 1]; k++) {
+                        out.add(b.userIds[u] + "|" + b.ts[k] + "|" + b.actionNames[b.action[k]] + "|" + b.itemName(k) + "|"
+                                + b.categoryName(k) + "|" + (Double.isNaN(b.amount[k]) ? "null" : String.valueOf(b.amount[k])));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    static long eventCount(Workspace ws) {
+        return ws.read(c -> new EventDao().countEvents(c));
     }
 
     /** Every row of every table an import writes, as text: equal snapshots mean an unchanged workspace. */
     static List<String> snapshot(Workspace ws) {
         List<String> out = new ArrayList<>();
-        out.add("events");
-        out.addAll(rows(ws, "SELECT * FROM event ORDER BY id"));
+        out.add("event blocks");
+        out.addAll(rows(ws, "SELECT * FROM event_block ORDER BY import_id, block_no"));
+        out.addAll(rows(ws, "SELECT * FROM event_block_data ORDER BY import_id, block_no"));
         out.add("imports");
         out.addAll(rows(ws, "SELECT * FROM import_batch ORDER BY id"));
         out.add("rejected");
         out.addAll(rows(ws, "SELECT * FROM rejected_row ORDER BY import_id, line_no"));
         out.add("indexes");
-        out.addAll(rows(ws, "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'EVENT' ORDER BY INDEX_NAME"));
+        out.addAll(rows(ws, "SELECT TABLE_NAME || '.' || INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                + "WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY 1"));
         return out;
     }
 

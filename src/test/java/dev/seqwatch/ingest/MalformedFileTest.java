@@ -96,7 +96,7 @@ class MalformedFileTest {
                         + "milliseconds? use --time-format epoch-ms) (column 2 'timestamp')");
         assertThat(rejections(ws, r.importId())).containsExactlyElementsOf(expected);
         assertThat(r.firstRejections()).extracting(x -> x.line() + ": " + x.reason()).containsExactlyElementsOf(expected);
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511544070000|pv|i1|c1|null",
                 "u16|1511544070000|buy|i1|c1|19.99");
         // the raw text of a rejected row is kept for the analyst, NUL bytes made visible
@@ -140,7 +140,7 @@ class MalformedFileTest {
         assertThatThrownBy(() -> run(ws, f, EPOCH_S)).isInstanceOf(UserFacingException.class)
                 .hasMessage(f + ": not a text log (binary data near the start of the file); expected CSV, TSV or JSON lines");
         assertThat(count(ws, "import_batch")).isZero();
-        assertThat(count(ws, "event")).isZero();
+        assertThat(count(ws, "event_block")).isZero();
     }
 
     @Test
@@ -163,7 +163,7 @@ class MalformedFileTest {
                 .hasMessage(f + ": no valid rows, all 2 were rejected; first: line 2: bad timestamp 'soon': expected epoch seconds (column 2 'timestamp')");
         assertThat(count(ws, "import_batch")).isZero();
         assertThat(count(ws, "rejected_row")).isZero();
-        assertThat(count(ws, "event")).isZero();
+        assertThat(count(ws, "event_block")).isZero();
     }
 
     @Test
@@ -184,7 +184,7 @@ class MalformedFileTest {
                 "4: field too long: 10000 characters, at most 128 (column 3 'action')",
                 "5: field too long: 10000 characters, at most 256 (column 4 'item_id')");
         assertThat(rows(ws, "SELECT MAX(LENGTH(raw)) FROM rejected_row")).containsExactly("2048");
-        assertThat(events(ws)).containsExactly("u5|1511544070000|pv|i5|null|null");
+        assertThat(events(ws)).containsExactlyInAnyOrder("u5|1511544070000|pv|i5|null|null");
     }
 
     @Test
@@ -200,7 +200,7 @@ class MalformedFileTest {
         assertThat(rejections(ws, r.importId())).containsExactly(
                 "3: invalid text encoding (not UTF-8?) (column 3 'action')",
                 "4: invalid text encoding (not UTF-8?) (column 1 'user_id')");
-        assertThat(events(ws)).containsExactly("u1|1511544070000|caf\u00e9|i1|null|null", "u4|1511544073000|pv|\u5546\u54c1|null|null");
+        assertThat(events(ws)).containsExactlyInAnyOrder("u1|1511544070000|caf\u00e9|i1|null|null", "u4|1511544073000|pv|\u5546\u54c1|null|null");
     }
 
     @Test
@@ -216,7 +216,7 @@ class MalformedFileTest {
         Path json = bytes(tmp, "bom.jsonl", concat(bom, "{\"user\":\"u3\",\"ts\":1511544072,\"action\":\"pv\"}\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(run(ws, json, EPOCH_S).stored()).isEqualTo(1);
 
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511544070000|pv|i1|c1|null", "u2|1511544071000|pv|null|null|null", "u3|1511544072000|pv|null|null|null");
     }
 
@@ -231,7 +231,7 @@ class MalformedFileTest {
         assertThat(a.stored()).isEqualTo(2);
         assertThat(b.stored()).isEqualTo(2);
         assertThat(a.rejected() + b.rejected()).isZero();
-        assertThat(events(ws)).containsExactly(
+        assertThat(events(ws)).containsExactlyInAnyOrder(
                 "u1|1511544070000|pv|\u5546\u54c1|null|null", "u2|1511544071000|buy|i2|null|null",
                 "u3|1511544070000|pv|\u5546\u54c1|null|null", "u4|1511544071000|buy|i2|null|null");
     }
@@ -242,6 +242,6 @@ class MalformedFileTest {
         Path le = bytes(tmp, "le-nobom.csv", text.getBytes(StandardCharsets.UTF_16LE));
         ImportResult r = run(ws, le, EPOCH_S);
         assertThat(r.stored()).isEqualTo(1);
-        assertThat(events(ws)).containsExactly("u1|1511544070000|pv|null|null|null");
+        assertThat(events(ws)).containsExactlyInAnyOrder("u1|1511544070000|pv|null|null|null");
     }
 }

@@ -1,5 +1,6 @@
 package dev.seqwatch.testing;
 
+import dev.seqwatch.store.EventBlockWriter;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.Workspace;
@@ -7,7 +8,6 @@ import dev.seqwatch.store.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -69,26 +69,11 @@ public final class TinySessions {
             int id = dao.nextImportId(c);
             long first = dao.nextEventId(c);
             dao.start(c, id, "tiny.csv", "0".repeat(64), "csv", "{}", first, false);
-            long eid = first;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                    + "category_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Event e : s.events()) {
-                    ps.setLong(1, eid++);
-                    ps.setInt(2, id);
-                    ps.setString(3, e.user());
-                    ps.setLong(4, e.ts());
-                    ps.setString(5, e.action());
-                    ps.setString(6, e.item());
-                    ps.setString(7, e.category());
-                    if (e.amount() == null) {
-                        ps.setNull(8, java.sql.Types.DOUBLE);
-                    } else {
-                        ps.setDouble(8, e.amount());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            EventBlockWriter w = new EventBlockWriter(c, id, first);
+            for (Event e : s.events()) {
+                w.add(e.user(), e.ts(), e.action(), e.item(), e.category(), e.amount() == null ? Double.NaN : e.amount());
             }
+            long eid = w.finish();
             dao.finish(c, id, eid - 1, s.events().size(), s.events().size(), 0, 0);
             if (withLabels) {
                 List<LabelDao.NewLabel> ls = new ArrayList<>();

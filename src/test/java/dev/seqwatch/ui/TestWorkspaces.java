@@ -4,6 +4,7 @@ import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.detect.Scores;
 import dev.seqwatch.detect.UserScores;
 import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.store.EventBlockWriter;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.LabelDao;
@@ -12,7 +13,6 @@ import dev.seqwatch.store.ScoreDao;
 import dev.seqwatch.store.Workspace;
 
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,9 +32,8 @@ public final class TestWorkspaces {
         ws.write(c -> {
             new ImportDao().start(c, 1, "test", "0".repeat(64), "csv", null, 1, false);
             String[] actions = {"view", "view", "view", "cart", "fav", "buy"};
-            try (PreparedStatement e = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                    + "category_id, amount) VALUES (?, 1, ?, ?, ?, ?, ?, ?)")) {
-                long id = 1;
+            {
+                EventBlockWriter w = new EventBlockWriter(c, 1, 1);
                 for (int u = 0; u < users; u++) {
                     int n = 5 + rnd.nextInt(26);
                     long ts = 1_700_000_000_000L + rnd.nextInt(86_400_000);
@@ -42,21 +41,12 @@ public final class TestWorkspaces {
                         boolean odd = u % 10 == 0 && i > n / 2;
                         String a = odd ? "buy" : actions[rnd.nextInt(actions.length)];
                         ts += odd ? 2_000 : 30_000 + rnd.nextInt(600_000);
-                        e.setLong(1, id++);
-                        e.setString(2, "u" + u);
-                        e.setLong(3, ts);
-                        e.setString(4, a);
-                        e.setString(5, "i" + rnd.nextInt(50));
-                        e.setString(6, "c" + rnd.nextInt(5));
-                        if (a.equals("buy")) {
-                            e.setDouble(7, 5 + rnd.nextInt(100));
-                        } else {
-                            e.setNull(7, java.sql.Types.DOUBLE);
-                        }
-                        e.addBatch();
+                        String item = "i" + rnd.nextInt(50);
+                        String cat = "c" + rnd.nextInt(5);
+                        w.add("u" + u, ts, a, item, cat, a.equals("buy") ? 5 + rnd.nextInt(100) : Double.NaN);
                     }
                 }
-                e.executeBatch();
+                long id = w.finish();
                 new ImportDao().finish(c, 1, id - 1, id - 1, id - 1, 0, 0);
             }
             return null;

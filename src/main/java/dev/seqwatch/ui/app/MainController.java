@@ -55,6 +55,7 @@ public final class MainController {
     @FXML private dev.seqwatch.ui.compare.CompareController compareController;
     @FXML private dev.seqwatch.ui.models.ModelsController modelsController;
     @FXML private ResourceBundle resources;
+    private dev.seqwatch.ui.export.ExportActions exports;
 
     public MainController(WorkspaceModel model, LabellingViewModel labelling,
                           dev.seqwatch.ui.timeline.TimelineViewModel timeline, Navigator nav, Theme theme,
@@ -80,6 +81,8 @@ public final class MainController {
         heatmapTab.selectedProperty().addListener((o, a, b) -> heatmapController.setShown(b));
         split.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
         bindStatusBar();
+        exports = new dev.seqwatch.ui.export.ExportActions(new dev.seqwatch.ui.export.ExportViewModel(model), resources,
+                () -> split.getScene().getWindow(), nav, model.service().workspace().file());
     }
 
     private void bindStatusBar() {
@@ -188,6 +191,36 @@ public final class MainController {
     @FXML
     private void openSample() {
         nav.openSample();
+    }
+
+    @FXML
+    private void exportFlagged() {
+        exports.exportFlagged();
+    }
+
+    @FXML
+    private void exportLabels() {
+        exports.exportLabels();
+    }
+
+    @FXML
+    private void caseReport() {
+        exports.caseReport();
+    }
+
+    @FXML
+    private void queueReport() {
+        exports.queueReport();
+    }
+
+    @FXML
+    private void backup() {
+        exports.backup();
+    }
+
+    @FXML
+    private void restore() {
+        exports.restore();
     }
 
     @FXML

@@ -4,6 +4,7 @@ import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.detect.Scores;
 import dev.seqwatch.detect.UserScores;
 import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.store.EventBlockWriter;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.LabelDao;
@@ -19,7 +20,6 @@ import dev.seqwatch.workflow.InvestigationService;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -192,29 +192,17 @@ public final class UiBench {
         String[] actions = {"view", "view", "view", "cart", "fav", "buy"};
         ws.write(c -> {
             new ImportDao().start(c, 1, "bench-ui synthetic", "0".repeat(64), "csv", null, 1, false);
-            long id = 1;
-            try (PreparedStatement e = c.prepareStatement("INSERT INTO event (id, import_id, user_id, ts, action, item_id, "
-                    + "category_id, amount) VALUES (?, 1, ?, ?, ?, ?, ?, NULL)")) {
-                int pending = 0;
-                for (int u = 0; u < users; u++) {
-                    long ts = 1_700_000_000_000L + rnd.nextInt(86_400_000);
-                    for (int i = 0; i < eventsPerUser; i++) {
-                        ts += 1000 + rnd.nextInt(600_000);
-                        e.setLong(1, id++);
-                        e.setString(2, "u" + u);
-                        e.setLong(3, ts);
-                        e.setString(4, actions[rnd.nextInt(actions.length)]);
-                        e.setString(5, "i" + rnd.nextInt(5000));
-                        e.setString(6, "c" + rnd.nextInt(50));
-                        e.addBatch();
-                        if (++pending == 10_000) {
-                            e.executeBatch();
-                            pending = 0;
-                        }
-                    }
+            long id;
+            EventBlockWriter w = new EventBlockWriter(c, 1, 1);
+            for (int u = 0; u < users; u++) {
+                long ts = 1_700_000_000_000L + rnd.nextInt(86_400_000);
+                for (int i = 0; i < eventsPerUser; i++) {
+                    ts += 1000 + rnd.nextInt(600_000);
+                    w.add("u" + u, ts, actions[rnd.nextInt(actions.length)], "i" + rnd.nextInt(5000),
+                            "c" + rnd.nextInt(50), Double.NaN);
                 }
-                e.executeBatch();
             }
+            id = w.finish();
             new ImportDao().finish(c, 1, id - 1, id - 1, id - 1, 0, 0);
             return null;
         });

@@ -1,0 +1,149 @@
+package dev.seqwatch.cli;
+
+import dev.seqwatch.export.ExportOptions;
+import dev.seqwatch.export.ExportService;
+import dev.seqwatch.store.Workspace;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code seqwatch export flagged|labels|report}: results that leave the app (CSV, one-file HTML). */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export flagged users or the label history as CSV, or an HTML report of a case or the queue.",
+        subcommands = {ExportCommand.Flagged.class, ExportCommand.Labels.class, ExportCommand.Report.class})
+public final class ExportCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options shared by the exports that need scores. */
+    static final class ScoreOptions {
+        @Option(names = "--model-version", description = "model version in the workspace (default: the active one)")
+        int modelVersion;
+
+        @Option(names = "--threshold", description = "user-score threshold for 'flagged' (default: the model's "
+                + "calibrated threshold, else best F1 on the workspace's labels, else the top 5%%)")
+        Double threshold;
+
+        @Option(names = "--step-threshold", description = "step-score threshold (default: 99th percentile of step scores)")
+        Double stepThreshold;
+
+        @Option(names = "--top-steps", defaultValue = "3", description = "most anomalous steps per user (default: ${DEFAULT-VALUE})")
+        int topSteps;
+
+        @Option(names = "--max-users", defaultValue = "0", description = "at most this many flagged users (default: all)")
+        int maxUsers;
+
+        ExportOptions toOptions() {
+            return ExportOptions.defaults().withModel(modelVersion)
+                    .withThresholds(threshold == null ? Double.NaN : threshold, stepThreshold == null ? Double.NaN : stepThreshold)
+                    .withTopSteps(topSteps).withMaxUsers(maxUsers);
+        }
+    }
+
+    @Command(name = "flagged", mixinStandardHelpOptions = true,
+            description = "Flagged users (score >= threshold) with rank, current label and their most anomalous steps "
+                    + "(action, time, step score, what the model expected) as CSV.")
+    static final class Flagged implements Callable<Integer> {
+        @Option(names = "--db", required = true, description = "workspace file")
+        Path db;
+
+        @Option(names = "--out", required = true, description = "CSV file to write")
+        Path out;
+
+        @CommandLine.Mixin
+        ScoreOptions score;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var err = spec.commandLine().getErr();
+            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+                int n = new ExportService(ws).writeFlaggedCsv(out, score.toOptions(), p);
+                p.close();
+                err.printf("wrote %d flagged users to %s%n", n, out);
+            }
+            err.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "labels", mixinStandardHelpOptions = true,
+            description = "The whole label history (every row, oldest first, with analyst, time, what it superseded "
+                    + "and whether it is the user's current label) as CSV.")
+    static final class Labels implements Callable<Integer> {
+        @Option(names = "--db", required = true, description = "workspace file")
+        Path db;
+
+        @Option(names = "--out", required = true, description = "CSV file to write")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var err = spec.commandLine().getErr();
+            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+                int n = new ExportService(ws).writeLabelHistoryCsv(out, p);
+                p.close();
+                err.printf("wrote %d label rows to %s%n", n, out);
+            }
+            err.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "One self-contained HTML file: of one user with --user (timeline, step strip, top steps, "
+                    + "label history), or of the whole queue (heatmap, flagged users, top timelines); with the "
+                    + "thresholds, the detector and its metrics.")
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--db", required = true, description = "workspace file")
+        Path db;
+
+        @Option(names = "--out", required = true, description = "HTML file to write")
+        Path out;
+
+        @Option(names = "--user", description = "the user of a case report (default: a report of the whole queue)")
+        String user;
+
+        @Option(names = "--heatmap-users", defaultValue = "60", description = "users (rows) in the heatmap (default: ${DEFAULT-VALUE})")
+        int heatmapUsers;
+
+        @CommandLine.Mixin
+        ScoreOptions score;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var err = spec.commandLine().getErr();
+            ExportOptions o0 = score.toOptions();
+            ExportOptions o = new ExportOptions(o0.modelId(), o0.userThreshold(), o0.stepThreshold(), o0.topSteps(),
+                    o0.maxUsers(), heatmapUsers, o0.heatmapSteps());
+            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+                ExportService svc = new ExportService(ws);
+                if (user != null) {
+                    svc.writeCaseReport(user, out, o, p);
+                } else {
+                    svc.writeQueueReport(out, o, p);
+                }
+                p.close();
+                err.printf("wrote %s report to %s%n", user == null ? "the queue" : "the case", out);
+            }
+            err.flush();
+            return 0;
+        }
+    }
+}
