@@ -10,8 +10,8 @@ import dev.seqwatch.store.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.charset.Charset;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -44,12 +44,16 @@ public final class ImportCommand implements Callable<Integer> {
     String timeFormat;
     @Option(names = "--zone", description = "time zone for timestamps without one (default UTC)")
     String zone;
+    @Option(names = "--encoding", description = "text encoding when the file has no byte-order mark (default UTF-8), e.g. ISO-8859-1")
+    String encoding;
     @Option(names = "--force", description = "import even if the same file was imported before")
     boolean force;
     @Option(names = "--pseudonymise-key-file", description = "replace user ids by an HMAC-SHA256 keyed with this file's bytes (the key is not stored)")
     Path keyFile;
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -60,23 +64,33 @@ public final class ImportCommand implements Callable<Integer> {
             o = o.withFormat(Cli.parse(() -> LogFormat.parse(format)));
         }
         if (zone != null) {
-            ZoneId z = Cli.parse(() -> ZoneId.of(zone));
-            o = new ImportOptions(o.format(), o.header(), o.mapping(), o.timeFormat(), z, o.force(), StandardCharsets.UTF_8, null);
+            o = o.withZone(Cli.parse(() -> ZoneId.of(zone)));
+        }
+        if (encoding != null) {
+            o = o.withCharset(Cli.parse(() -> {
+                try {
+                    return Charset.forName(encoding);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--encoding " + encoding + ": unknown encoding (try UTF-8, ISO-8859-1, windows-1252, GB18030)");
+                }
+            }));
         }
         if (keyFile != null) {
-            o = o.withPseudonymKey(Cli.parse(() -> Files.readAllBytes(keyFile)));
+            o = o.withPseudonymKey(Cli.readKey(keyFile));
         }
         try (Workspace ws = Workspace.open(db); CliProgress p = new CliProgress(quiet)) {
             ImportResult r = new EventImporter(ws).importFile(input, o, p);
             p.done();
-            System.out.println(r.summary());
-            System.out.printf("stored %d%nrejected %d%nduplicates %d%n", r.stored(), r.rejected(), r.duplicates());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(r.summary());
+            out.printf("stored %d%nrejected %d%nduplicates %d%n", r.stored(), r.rejected(), r.duplicates());
             for (ImportResult.Rejection rej : r.firstRejections()) {
-                System.out.println("  " + input + ":" + rej.line() + ": " + rej.reason());
+                out.println("  " + input + ":" + rej.line() + ": " + rej.reason());
             }
             if (r.rejected() > r.firstRejections().size()) {
-                System.out.println("  ... " + (r.rejected() - r.firstRejections().size()) + " more rejected rows are kept in the workspace");
+                out.println("  ... " + (r.rejected() - r.firstRejections().size()) + " more rejected rows are kept in the workspace");
             }
+            out.flush();
         }
         return 0;
     }

@@ -18,14 +18,20 @@ public final class LabelsCommand implements Callable<Integer> {
     Path input;
     @Option(names = "--analyst", description = "who labelled (default: the OS user name)")
     String analyst;
+    @Option(names = "--pseudonymise-key-file", description = "the key file the events were imported with: user ids are replaced by the same pseudonyms")
+    Path keyFile;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         String who = analyst == null ? LabelImporter.defaultAnalyst() : analyst;
+        byte[] key = keyFile == null ? null : Cli.readKey(keyFile);
         try (Workspace ws = Workspace.open(db)) {
-            LabelImporter.Result r = new LabelImporter(ws).importFile(input, who);
-            System.out.printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
+            LabelImporter.Result r = new LabelImporter(ws).importFile(input, who, key);
+            spec.commandLine().getOut().printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
                     r.appended(), r.changedExisting(), who);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

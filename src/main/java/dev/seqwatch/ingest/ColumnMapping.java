@@ -27,6 +27,11 @@ public final class ColumnMapping {
         return spec.get(f);
     }
 
+    /** Column names given explicitly (positions left out). */
+    java.util.List<String> names() {
+        return spec.values().stream().filter(s -> !s.chars().allMatch(Character::isDigit)).toList();
+    }
+
     public Map<Field, String> asMap() {
         return Map.copyOf(spec);
     }
@@ -59,7 +64,7 @@ public final class ColumnMapping {
                     throw new IllegalArgumentException("no column given for " + f.option()
                             + ": a file without a header needs positions, e.g. --" + f.option() + " 0");
                 }
-                throw new IllegalArgumentException("cannot find the " + f.option() + " column in header " + header
+                throw new IllegalArgumentException("cannot find the " + f.option() + " column in header " + shown(header)
                         + "; name it with --" + f.option() + " COLUMN"
                         + (looksLikeData(header) ? " (the first line looks like data: if the file has no header, use --no-header)" : ""));
             }
@@ -91,7 +96,18 @@ public final class ColumnMapping {
             return pos;
         }
         throw new IllegalArgumentException("--" + f.option() + " " + s + ": no such column"
-                + (header == null ? " (without a header, give a 0-based position)" : " in header " + header));
+                + (header == null ? " (without a header, give a 0-based position)" : " in header " + shown(header)));
+    }
+
+    /** The header for a message: at most 30 names of at most 40 characters, control characters shown as '?'. */
+    static String shown(List<String> header) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < header.size() && i < 30; i++) {
+            String h = header.get(i);
+            h = h.length() > 40 ? h.substring(0, 40) + "..." : h;
+            sb.append(i > 0 ? ", " : "").append(h.replaceAll("\\p{Cntrl}", "?"));
+        }
+        return sb.append(header.size() > 30 ? ", ... (" + header.size() + " columns)]" : "]").toString();
     }
 
     private static int byAlias(Field f, List<String> header) {

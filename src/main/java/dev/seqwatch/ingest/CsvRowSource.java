@@ -18,6 +18,8 @@ final class CsvRowSource implements RowSource {
     private final List<String> header;
     private final String fileName;
     private CsvRecord pending;
+    private final boolean empty;
+    private final int firstWidth;
 
     CsvRowSource(Reader in, char separator, boolean hasHeader, String fileName) throws IOException {
         this.fileName = fileName;
@@ -30,6 +32,8 @@ final class CsvRowSource implements RowSource {
                 .ofCsvRecord(in);
         this.it = reader.iterator();
         CsvRecord first = advance();
+        empty = first == null;
+        firstWidth = first == null ? -1 : first.getFieldCount();
         if (hasHeader && first != null) {
             List<String> h = new ArrayList<>(first.getFields());
             if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
@@ -48,13 +52,23 @@ final class CsvRowSource implements RowSource {
         } catch (CsvParseException | java.io.UncheckedIOException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new UserFacingException(fileName + ": cannot read past this point: " + cause.getMessage()
-                    + " (an unterminated quote or a field over 16 MB?)", e);
+                    + (e instanceof CsvParseException ? " (an unterminated quote or a field over 16 MB?)" : ""), e);
         }
     }
 
     @Override
     public List<String> header() {
         return header;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return empty;
+    }
+
+    @Override
+    public int firstRecordWidth() {
+        return firstWidth;
     }
 
     @Override

@@ -11,7 +11,7 @@ import dev.seqwatch.store.Workspace;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -56,6 +56,7 @@ public final class EventImporter {
     private final Workspace workspace;
     private final ImportDao imports = new ImportDao();
     private final int flushEvents;
+    private final int checkEvery;
 
     public EventImporter(Workspace workspace) {
         this(workspace, EventBlockWriter.DEFAULT_FLUSH_EVENTS);
@@ -63,8 +64,14 @@ public final class EventImporter {
 
     /** @param flushEvents events gathered in memory before blocks are written (tests use small values) */
     public EventImporter(Workspace workspace, int flushEvents) {
+        this(workspace, flushEvents, CHECK_EVERY);
+    }
+
+    /** @param checkEvery rows between cancel checks and progress reports (tests use small values) */
+    EventImporter(Workspace workspace, int flushEvents, int checkEvery) {
         this.workspace = workspace;
         this.flushEvents = flushEvents;
+        this.checkEvery = checkEvery;
     }
 
     /** The first rows of a file with the detected format and column mapping, for the import dialog. */
@@ -90,10 +97,13 @@ public final class EventImporter {
             }
             int[] mapped = null;
             String problem = null;
+            src.rows.declareColumns(o.mapping().names());
             try {
                 mapped = o.mapping().resolve(src.rows.header());
+                checkPositions(src.rows, mapped);
             } catch (IllegalArgumentException e) {
-                problem = e.getMessage();
+                mapped = null;
+                problem = src.rows.isEmpty() ? "the file is empty (blank lines only)" : e.getMessage();
             }
             return new Preview(src.format, List.copyOf(cols), rows, mapped, problem);
         } catch (IOException e) {
@@ -123,8 +133,13 @@ public final class EventImporter {
                 throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
             try (src) {
+                if (src.rows.isEmpty()) {
+                    throw new UserFacingException(file + ": the file is empty (blank lines only)");
+                }
+                src.rows.declareColumns(o.mapping().names());
                 try {
                     idx = o.mapping().resolve(src.rows.header());
+                    checkPositions(src.rows, idx);
                 } catch (IllegalArgumentException e) {
                     throw new UserFacingException(file + ": " + e.getMessage(), e);
                 }
@@ -134,7 +149,7 @@ public final class EventImporter {
                 } catch (IllegalArgumentException e) {
                     throw new UserFacingException(e.getMessage(), e);
                 }
-                RowValidator v = new RowValidator(idx, src.rows.header(), tp);
+                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
                 int[] importId = new int[1];
                 Counts counts = workspace.writeBulk(
                         c -> {
@@ -194,7 +209,7 @@ public final class EventImporter {
         readerThread.start();
         try (PreparedStatement rej = c.prepareStatement("INSERT INTO rejected_row (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)")) {
             int pendingRej = 0;
-            long nextCheck = CHECK_EVERY;
+            long nextCheck = checkEvery;
             boolean shaChecked = false;
             while (true) {
                 ParsedBatch b = reader.take(p);
@@ -240,7 +255,7 @@ public final class EventImporter {
                     break;
                 }
                 if (n.read >= nextCheck) {
-                    nextCheck = n.read + CHECK_EVERY;
+                    nextCheck = n.read + checkEvery;
                     p.checkCancelled();
                     if (!shaChecked && sha.isDone()) {
                         refuseSameContent(c, file, o, sha);
@@ -345,7 +360,8 @@ public final class EventImporter {
                     b.rows++;
                     String reason = v.validate(r, fixed);
                     if (reason != null) {
-                        b.reject(r.line, reason, r.raw(sep));
+                        // with pseudonymisation the raw line would still hold the real user id
+                        b.reject(r.line, reason, mac == null ? r.raw(sep) : null);
                     } else {
                         int k = b.good++;
                         String user = mac == null ? v.user : pseudonym(mac, v.user);
@@ -449,29 +465,50 @@ public final class EventImporter {
     }
 
     private static Opened open(Path file, ImportOptions o) throws IOException {
-        String firstLine;
-        try (BufferedReader br = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            firstLine = br.readLine();
-        } catch (IOException e) {
-            firstLine = null;
-        }
-        LogFormat format = o.format() != null ? o.format() : LogFormat.detect(file, firstLine);
-        InputStream raw = Files.newInputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
-            raw = new java.util.zip.GZIPInputStream(raw, 1 << 16);
-        }
-        CountingInputStream counter = new CountingInputStream(raw);
-        // malformed bytes become U+FFFD, which validation rejects per row with the column named
-        Reader reader = new InputStreamReader(counter, o.charset().newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+        // bytes are counted before decompression, so progress compares like with like (Files.size)
+        CountingInputStream counter = new CountingInputStream(Files.newInputStream(file));
+        InputStream in = counter;
         try {
+            if (file.getFileName().toString().endsWith(".gz")) {
+                in = new java.util.zip.GZIPInputStream(in, 1 << 16);
+            }
+            in = new BufferedInputStream(in, 1 << 16);
+            TextSniffer.Result text = TextSniffer.sniff(in, o.charset());
+            if (text.binary()) {
+                throw new UserFacingException(file + ": not a text log (binary data near the start of the file); "
+                        + "expected CSV, TSV or JSON lines");
+            }
+            LogFormat format = o.format() != null ? o.format() : LogFormat.detect(file, text.firstLine());
+            if (format == LogFormat.JSONL && text.firstLine().strip().startsWith("[")) {
+                throw new UserFacingException(file + ": a JSON array, not JSON lines (one object per line); "
+                        + "convert it first, e.g. jq -c '.[]' FILE > FILE.jsonl");
+            }
+            // malformed bytes become U+FFFD, which validation rejects per row with the column named
+            Reader reader = new InputStreamReader(in, text.charset().newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
             RowSource rows = format == LogFormat.JSONL
                     ? new JsonLinesRowSource(reader)
                     : new CsvRowSource(reader, format.separator(), o.header(), file.toString());
             return new Opened(format, counter, rows);
         } catch (IOException | RuntimeException e) {
-            reader.close();
+            in.close();
             throw e;
+        }
+    }
+
+    /**
+     * A position beyond the last column of a file without a header is a mapping mistake, not a fault of
+     * every row: say so once.
+     */
+    private static void checkPositions(RowSource rows, int[] idx) {
+        int width = rows.firstRecordWidth();
+        if (rows.header() == null && width > 0) {
+            for (Field f : Field.values()) {
+                if (idx[f.ordinal()] >= width) {
+                    throw new IllegalArgumentException("--" + f.option() + " " + idx[f.ordinal()] + ": the file has only "
+                            + width + " columns (positions 0 to " + (width - 1) + ")");
+                }
+            }
         }
     }
 
@@ -514,7 +551,7 @@ public final class EventImporter {
         }
     }
 
-    private static Mac hmac(byte[] key) {
+    static Mac hmac(byte[] key) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -37,6 +37,15 @@ public record ImportOptions(LogFormat format, boolean header, ColumnMapping mapp
         return new ImportOptions(format, header, mapping, timeFormat, zone, f, charset, pseudonymKey);
     }
 
+    public ImportOptions withZone(ZoneId z) {
+        return new ImportOptions(format, header, mapping, timeFormat, z, force, charset, pseudonymKey);
+    }
+
+    /** The encoding of files without a byte-order mark (a mark always wins). */
+    public ImportOptions withCharset(Charset c) {
+        return new ImportOptions(format, header, mapping, timeFormat, zone, force, c, pseudonymKey);
+    }
+
     public ImportOptions withPseudonymKey(byte[] key) {
         return new ImportOptions(format, header, mapping, timeFormat, zone, force, charset, key);
     }

@@ -21,30 +21,38 @@ import java.util.Set;
  */
 final class JsonLinesRowSource implements RowSource {
     static final int MAX_LINE_CHARS = 1 << 24;
-    private static final int SNIFF_LINES = 200;
+    /** Keys are collected from the first lines, up to this many lines or characters. */
+    private static final int SNIFF_LINES = 1000;
+    private static final int SNIFF_CHARS = 4 << 20;
     private static final JsonFactory JSON = new JsonFactory();
 
     private final BufferedReader in;
-    private final List<String> header;
+    private List<String> header;
     private final Map<String, Integer> index = new HashMap<>();
     private final List<String[]> buffered = new ArrayList<>();
     private final List<Long> bufferedLines = new ArrayList<>();
     private long lineNo;
     private int bufferPos;
+    private final boolean empty;
 
     JsonLinesRowSource(Reader reader) throws IOException {
         this.in = new BufferedReader(reader, 1 << 16);
         Set<String> keys = new LinkedHashSet<>();
         List<String> sniffed = new ArrayList<>();
-        for (int i = 0; i < SNIFF_LINES; i++) {
+        long chars = 0;
+        boolean eof = false;
+        for (int i = 0; i < SNIFF_LINES && chars < SNIFF_CHARS; i++) {
             String l = readLine();
             if (l == null) {
+                eof = true;
                 break;
             }
             sniffed.add(l);
             bufferedLines.add(lineNo);
+            chars += l.length();
             collectKeys(l, keys);
         }
+        empty = eof && sniffed.stream().allMatch(String::isBlank);
         header = List.copyOf(keys);
         for (int i = 0; i < header.size(); i++) {
             index.put(header.get(i), i);
@@ -112,6 +120,24 @@ final class JsonLinesRowSource implements RowSource {
         return header;
     }
 
+    /** Keys named explicitly may first appear after the sniffed lines: add them (absent = null). */
+    @Override
+    public void declareColumns(java.util.Collection<String> names) {
+        List<String> h = new ArrayList<>(header);
+        for (String n : names) {
+            if (!index.containsKey(n) && header.stream().noneMatch(k -> k.equalsIgnoreCase(n))) {
+                index.put(n, h.size());
+                h.add(n);
+            }
+        }
+        header = List.copyOf(h);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return empty;
+    }
+
     @Override
     public boolean fixedColumns() {
         return false;
@@ -166,10 +192,29 @@ final class JsonLinesRowSource implements RowSource {
                 row.structuralError = "invalid JSON: text after the object";
             }
         } catch (JsonProcessingException e) {
-            row.structuralError = "invalid JSON: " + e.getOriginalMessage();
+            row.structuralError = problem(e);
             row.fields = new String[]{line.length() > 200 ? line.substring(0, 200) : line};
         }
         return true;
+    }
+
+    /** Jackson's reason without its source excerpt and location block, plus where in the line. */
+    static String problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl);
+        }
+        int marker = m.indexOf(" (start marker at");
+        if (marker >= 0) {
+            m = m.substring(0, marker);
+        }
+        m = m.strip();
+        if (m.endsWith(":")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        var at = e.getLocation();
+        return "invalid JSON" + (at != null && at.getColumnNr() > 0 ? " at character " + at.getColumnNr() : "") + ": " + m;
     }
 
     @Override

@@ -33,11 +33,26 @@ public final class LabelImporter {
     }
 
     public Result importFile(Path file, String analyst) {
-        List<LabelDao.NewLabel> labels = read(file, analyst);
+        return importFile(file, analyst, null);
+    }
+
+    /**
+     * @param pseudonymKey the key the events were imported with ({@code --pseudonymise-key-file}), so
+     *                     labels name the same pseudonyms; null for plain user ids
+     */
+    public Result importFile(Path file, String analyst, byte[] pseudonymKey) {
+        List<LabelDao.NewLabel> read = read(file, analyst);
+        List<LabelDao.NewLabel> labels = read;
+        if (pseudonymKey != null) {
+            javax.crypto.Mac mac = EventImporter.hmac(pseudonymKey);
+            labels = read.stream().map(l -> new LabelDao.NewLabel(EventImporter.pseudonym(mac, l.userId()), l.fraud(),
+                    l.fraudType(), l.note(), l.analyst())).toList();
+        }
         LabelDao dao = new LabelDao();
+        List<LabelDao.NewLabel> toStore = labels;
         return workspace.write(c -> {
             var before = dao.current(c);
-            List<Label> stored = dao.append(c, labels);
+            List<Label> stored = dao.append(c, toStore);
             int changed = 0;
             for (Label l : stored) {
                 Label old = before.get(l.userId());
@@ -59,7 +74,11 @@ public final class LabelImporter {
             boolean first = true;
             for (CsvRecord r : csv) {
                 long line = r.getStartingLineNumber();
-                String user = r.getField(0).trim();
+                String user = r.getField(0);
+                if (first && user.startsWith("\uFEFF")) {
+                    user = user.substring(1);  // UTF-8 byte-order mark (spreadsheet exports)
+                }
+                user = user.trim();
                 String label = r.getFieldCount() > 1 ? r.getField(1).trim().toLowerCase(Locale.ROOT) : "";
                 if (first) {
                     first = false;

@@ -14,6 +14,7 @@ final class RowValidator {
     private final List<String> header;
     private final TimestampParser time;
     private int expectedColumns;
+    private final boolean keys;
 
     String user;
     long ts;
@@ -22,8 +23,10 @@ final class RowValidator {
     String category;
     double amount;
 
-    RowValidator(int[] idx, List<String> header, TimestampParser time) {
+    /** @param keys the header holds JSON keys (messages name the key, not a column number) */
+    RowValidator(int[] idx, List<String> header, TimestampParser time, boolean keys) {
         this.idx = idx;
+        this.keys = keys;
         this.header = header;
         this.time = time;
         this.expectedColumns = header == null ? -1 : header.size();
@@ -134,6 +137,9 @@ final class RowValidator {
         int i = idx[f.ordinal()];
         if (header == null) {
             return " (column " + (i + 1) + ")";
+        }
+        if (keys) {
+            return " (key '" + header.get(i) + "')";
         }
         return " (column " + (i + 1) + " '" + header.get(i) + "')";
     }

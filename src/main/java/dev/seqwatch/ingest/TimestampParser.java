@@ -128,18 +128,14 @@ public final class TimestampParser {
         int dot = t.indexOf('.');
         try {
             if (dot < 0) {
-                long v = Long.parseLong(t);
-                if (Math.abs(v) > Long.MAX_VALUE / 1000) {
-                    throw bad(t);
-                }
-                return v * unitMs;
+                return Math.multiplyExact(Long.parseLong(t), unitMs);
             }
             double v = Double.parseDouble(t);
             if (!Double.isFinite(v) || Math.abs(v) > 9e15) {
                 throw bad(t);
             }
             return Math.round(v * unitMs);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw bad(t);
         }
     }
@@ -269,7 +265,9 @@ public final class TimestampParser {
         return new BadTimestamp("bad timestamp '" + abbreviate(t) + "': expected " + description);
     }
 
+    /** A value quoted in a message: at most 40 characters, on one line (control characters shown as '?'). */
     static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        String a = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return a.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -3,6 +3,8 @@ package dev.seqwatch.store;
 import dev.seqwatch.common.UserFacingException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -72,7 +74,9 @@ public final class Workspace implements AutoCloseable {
         }
         try {
             refuseForeignDatabase(keep, file);
-            int applied = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate().migrationsExecuted;
+            Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load();
+            refuseNewerSchema(flyway, file);
+            int applied = flyway.migrate().migrationsExecuted;
             if (applied > 0) {
                 // H2 2.4.240 evaluates CHECK constraints with the session that created them; after a
                 // migration that session (Flyway's) is closed, so reopen the database once.
@@ -115,6 +119,18 @@ public final class Workspace implements AutoCloseable {
             return new UserFacingException(file + " is not a Seqwatch workspace (or it is damaged): "
                     + firstLine(e.getMessage()), e);
         }
+        if ((code == ErrorCode.IO_EXCEPTION_1 || code == ErrorCode.IO_EXCEPTION_2) && Files.isRegularFile(file)) {
+            if (!Files.isReadable(file) || !Files.isWritable(file)) {
+                return new UserFacingException("cannot open workspace " + file + ": no permission to read and write it", e);
+            }
+            // an existing file H2 cannot read as a database (H2 reports it as an I/O error)
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return new UserFacingException(file + " is not a Seqwatch workspace (or it is damaged): "
+                    + firstLine(root.getMessage()), e);
+        }
         return new UserFacingException("cannot open workspace " + file + ": " + firstLine(e.getMessage()), e);
     }
 
@@ -131,6 +147,29 @@ public final class Workspace implements AutoCloseable {
             if (any && !ours) {
                 throw new UserFacingException(file + " is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
             }
+        }
+    }
+
+    /**
+     * Flyway ignores applied migrations it does not know ("future" ones) by default, so an older
+     * Seqwatch would silently work on a schema it does not understand: refuse instead.
+     */
+    private static void refuseNewerSchema(Flyway flyway, Path file) {
+        String newest = null;
+        String known = "1";
+        for (MigrationInfo m : flyway.info().all()) {
+            if (m.getVersion() == null) {
+                continue;
+            }
+            if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
+                newest = m.getVersion().getVersion();
+            } else {
+                known = m.getVersion().getVersion();
+            }
+        }
+        if (newest != null) {
+            throw new UserFacingException(file + " was written by a newer Seqwatch (workspace schema version " + newest
+                    + "; this version knows up to " + known + "); open it with that version");
         }
     }
 
