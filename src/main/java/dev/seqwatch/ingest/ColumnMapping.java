@@ -59,7 +59,7 @@ public final class ColumnMapping {
                     throw new IllegalArgumentException("no column given for " + f.option()
                             + ": a file without a header needs positions, e.g. --" + f.option() + " 0");
                 }
-                throw new IllegalArgumentException("cannot find the " + f.option() + " column in header " + header
+                throw new IllegalArgumentException("cannot find the " + f.option() + " column in header " + shortList(header)
                         + "; name it with --" + f.option() + " COLUMN"
                         + (looksLikeData(header) ? " (the first line looks like data: if the file has no header, use --no-header)" : ""));
             }
@@ -91,7 +91,20 @@ public final class ColumnMapping {
             return pos;
         }
         throw new IllegalArgumentException("--" + f.option() + " " + s + ": no such column"
-                + (header == null ? " (without a header, give a 0-based position)" : " in header " + header));
+                + (header == null ? " (without a header, give a 0-based position)" : " in header " + shortList(header)));
+    }
+
+    /** The header for a message: at most 20 names, each at most 40 characters. */
+    static String shortList(List<String> header) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < header.size() && i < 20; i++) {
+            String h = header.get(i);
+            sb.append(i == 0 ? "" : ", ").append(h.length() > 40 ? h.substring(0, 40) + "..." : h);
+        }
+        if (header.size() > 20) {
+            sb.append(", ... (").append(header.size()).append(" columns)");
+        }
+        return sb.append(']').toString();
     }
 
     private static int byAlias(Field f, List<String> header) {

@@ -54,6 +54,11 @@ final class RowValidator {
         if (t.length() > 64) {
             return "bad timestamp (" + t.length() + " characters)" + where(Field.TIME);
         }
+        // String.trim() (used when parsing) would silently drop NUL and control bytes at the ends
+        reason = checkChars(t, Field.TIME, 64);
+        if (reason != null) {
+            return reason;
+        }
         String a = r.field(idx[Field.ACTION.ordinal()]);
         reason = text(a, Field.ACTION, MAX_ACTION_CHARS, "missing action");
         if (reason != null) {
@@ -77,6 +82,10 @@ final class RowValidator {
         String am = r.field(idx[Field.AMOUNT.ordinal()]);
         amount = Double.NaN;
         if (am != null && !am.isBlank()) {
+            reason = checkChars(am, Field.AMOUNT, 64);
+            if (reason != null) {
+                return reason;
+            }
             String s = am.trim();
             try {
                 amount = Double.parseDouble(s);
@@ -135,6 +144,7 @@ final class RowValidator {
         if (header == null) {
             return " (column " + (i + 1) + ")";
         }
-        return " (column " + (i + 1) + " '" + header.get(i) + "')";
+        String name = header.get(i);
+        return " (column " + (i + 1) + " '" + (name.length() > 40 ? name.substring(0, 40) + "..." : name) + "')";
     }
 }
