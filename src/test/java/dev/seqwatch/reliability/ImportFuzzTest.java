@@ -50,6 +50,7 @@ class ImportFuzzTest {
         List<String> failures = new ArrayList<>();
         Stats stats = new Stats();
         long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
         for (int from = 0; from < inputs; from += PER_WORKSPACE) {
             Path ws = dir.resolve("fuzz" + from);
             long expectedEvents = 0;
@@ -79,8 +80,9 @@ class ImportFuzzTest {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("import fuzz: %d inputs (seed %d) in %.1f s: %d imported (%d rows read: %d stored, %d rejected, "
-                        + "%d duplicates), %d refused whole; %d per-line expectations checked; %.1f s inside importFile%n", inputs, seed, secs,
+        double cpu = (cpuNanos() - cpu0) / 1e9;
+        System.out.printf("import fuzz: %d inputs (seed %d) in %.1f s (%.1f s CPU): %d imported (%d rows read: %d stored, %d rejected, "
+                        + "%d duplicates), %d refused whole; %d per-line expectations checked; %.1f s inside importFile%n", inputs, seed, secs, cpu,
                 stats.imported, stats.read, stats.stored, stats.rejected, stats.duplicates, stats.refused, stats.lineChecks, stats.importNanos / 1e9);
         assertThat(failures).as("failing fuzz inputs (kept in target/fuzz-failures)").isEmpty();
         // the generator must exercise both outcomes, or the test proves nothing
@@ -177,6 +179,11 @@ class ImportFuzzTest {
             }
         }
         return r.stored();
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static long q(Workspace w, String sql, Object... args) {
