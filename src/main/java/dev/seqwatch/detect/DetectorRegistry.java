@@ -43,12 +43,23 @@ public final class DetectorRegistry {
     }
 
     public Detector load(Path file) {
-        ModelFile m = ModelFile.read(file);
+        return load(ModelFile.read(file), file.toString());
+    }
+
+    /** Loads a model already read (e.g. from bytes stored in a workspace); {@code source} names it in messages. */
+    public Detector load(ModelFile m, String source) {
         Entry e = entries.get(m.detector());
         if (e == null) {
-            throw new UserFacingException(file + ": model of unknown detector '" + m.detector() + "'");
+            throw new UserFacingException(source + ": model of unknown detector '" + m.detector() + "'");
         }
-        return e.load().apply(m);
+        try {
+            return e.load().apply(m);
+        } catch (UserFacingException x) {
+            throw x;
+        } catch (RuntimeException x) {
+            // a loader's own checks missed this damage; still a clear refusal, not a stack trace
+            throw new UserFacingException(source + ": damaged " + m.detector() + " model file (" + x + ")", x);
+        }
     }
 
     private Entry entry(String name) {

@@ -41,10 +41,15 @@ public final class ModelFile {
 
     private final ObjectNode manifest;
     private final Map<String, byte[]> entries;
+    /** Bytes on disk of the outermost file: nested models are held to the same expansion ratio. */
+    private final long ratioBase;
+    private final String source;
 
-    private ModelFile(ObjectNode manifest, Map<String, byte[]> entries) {
+    private ModelFile(ObjectNode manifest, Map<String, byte[]> entries, long ratioBase, String source) {
         this.manifest = manifest;
         this.entries = entries;
+        this.ratioBase = ratioBase;
+        this.source = source;
     }
 
     public static ObjectNode newManifest(String detector) {
@@ -123,38 +128,69 @@ public final class ModelFile {
         if (!Files.isRegularFile(file)) {
             throw new UserFacingException(file + ": no such model file");
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            return parse(in, size, size, file.toString());
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read model file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a model held in memory (e.g. a version stored in a workspace); {@code name} is for messages. */
+    public static ModelFile read(byte[] bytes, String name) {
+        try {
+            return parse(new java.io.ByteArrayInputStream(bytes), bytes.length, bytes.length, name);
+        } catch (IOException e) {
+            throw new UserFacingException(name + ": cannot read model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A model stored as an entry of this one (an ensemble's members). It must be of detector
+     * {@code expectedDetector}, and may expand only as far as the outer file's ratio allows, so
+     * nesting can neither recurse nor multiply a ZIP bomb.
+     */
+    public ModelFile nested(String entryName, String expectedDetector) {
+        byte[] b = entry(entryName);
+        String name = source + "!" + entryName;
+        ModelFile m;
+        try {
+            m = parse(new java.io.ByteArrayInputStream(b), b.length, ratioBase, name);
+        } catch (IOException e) {
+            throw new UserFacingException(name + ": cannot read model: " + e.getMessage(), e);
+        }
+        if (!m.detector().equals(expectedDetector)) {
+            throw new UserFacingException(name + ": damaged model: holds detector '" + m.detector()
+                    + "', expected '" + expectedDetector + "'");
+        }
+        return m;
+    }
+
+    private static ModelFile parse(InputStream in, long size, long ratioBase, String file) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         long total = 0;
-        long compressedSize;
-        try {
-            compressedSize = Math.max(1, Files.size(file));
-            try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-                ZipEntry e;
-                while ((e = zip.getNextEntry()) != null) {
-                    String name = e.getName();
-                    if (!SAFE_NAME.matcher(name).matches()) {
-                        throw new UserFacingException(file + ": not a Seqwatch model (entry name '"
-                                + abbreviate(name) + "' is not allowed)");
-                    }
-                    if (entries.size() >= MAX_ENTRIES) {
-                        throw new UserFacingException(file + ": not a Seqwatch model (too many entries)");
-                    }
-                    if (entries.containsKey(name)) {
-                        throw new UserFacingException(file + ": not a Seqwatch model (entry '" + name + "' twice)");
-                    }
-                    byte[] data = readBounded(zip, Math.min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - total), file, name);
-                    total += data.length;
-                    if (total > MAX_RATIO * compressedSize + (1 << 20)) {
-                        throw new UserFacingException(file + ": refused, entries expand to more than "
-                                + MAX_RATIO + " times the file size (a ZIP bomb?)");
-                    }
-                    entries.put(name, data);
+        long compressedSize = Math.max(1, Math.min(size, ratioBase));
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                String name = e.getName();
+                if (!SAFE_NAME.matcher(name).matches()) {
+                    throw new UserFacingException(file + ": not a Seqwatch model (entry name '"
+                            + abbreviate(name) + "' is not allowed)");
                 }
+                if (entries.size() >= MAX_ENTRIES) {
+                    throw new UserFacingException(file + ": not a Seqwatch model (too many entries)");
+                }
+                if (entries.containsKey(name)) {
+                    throw new UserFacingException(file + ": not a Seqwatch model (entry '" + name + "' twice)");
+                }
+                byte[] data = readBounded(zip, Math.min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - total),
+                        MAX_RATIO * compressedSize + (1 << 20) - total, file, name);
+                total += data.length;
+                entries.put(name, data);
             }
         } catch (ZipException | java.io.EOFException e) {
             throw new UserFacingException(file + ": not a Seqwatch model or truncated (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot read model file: " + e.getMessage(), e);
         }
         byte[] manifestBytes = entries.remove(MANIFEST);
         if (manifestBytes == null) {
@@ -174,16 +210,21 @@ public final class ModelFile {
             throw new UserFacingException(file + ": model format version " + version
                     + " is not supported by this Seqwatch (supports up to " + FORMAT_VERSION + ")");
         }
-        return new ModelFile((ObjectNode) m, entries);
+        return new ModelFile((ObjectNode) m, entries, compressedSize, file);
     }
 
-    private static byte[] readBounded(InputStream in, long limit, Path file, String name) throws IOException {
+    /** Reads one entry, stopping as soon as it passes the size limit or the ZIP-bomb ratio limit. */
+    private static byte[] readBounded(InputStream in, long limit, long ratioLimit, String file, String name) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
         long n = 0;
         int r;
         while ((r = in.read(buf)) > 0) {
             n += r;
+            if (n > ratioLimit) {
+                throw new UserFacingException(file + ": refused, entries expand to more than "
+                        + MAX_RATIO + " times the file size (a ZIP bomb?)");
+            }
             if (n > limit) {
                 throw new UserFacingException(file + ": refused, model entry '" + name + "' is larger than allowed");
             }

@@ -20,6 +20,7 @@ final class CsvRowSource implements RowSource {
     private CsvRecord pending;
     private final boolean empty;
     private final int firstWidth;
+    private long lastLine;
 
     CsvRowSource(Reader in, char separator, boolean hasHeader, String fileName) throws IOException {
         this.fileName = fileName;
@@ -48,11 +49,18 @@ final class CsvRowSource implements RowSource {
 
     private CsvRecord advance() {
         try {
-            return it.hasNext() ? it.next() : null;
+            CsvRecord r = it.hasNext() ? it.next() : null;
+            if (r != null) {
+                lastLine = r.getStartingLineNumber();
+            }
+            return r;
         } catch (CsvParseException | java.io.UncheckedIOException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new UserFacingException(fileName + ": cannot read past this point: " + cause.getMessage()
-                    + (e instanceof CsvParseException ? " (an unterminated quote or a field over 16 MB?)" : ""), e);
+            String msg = String.valueOf(cause.getMessage());
+            String hint = msg.contains("fields") ? " (a record with more columns than a log can have)"
+                    : " (an unterminated quote or a field over 16 MB?)";
+            throw new UserFacingException(fileName + ": cannot read "
+                    + (lastLine == 0 ? "the first record" : "past line " + lastLine) + ": " + msg + hint, e);
         }
     }
 

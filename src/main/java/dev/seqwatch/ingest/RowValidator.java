@@ -57,6 +57,11 @@ final class RowValidator {
         if (t.length() > 64) {
             return "bad timestamp (" + t.length() + " characters)" + where(Field.TIME);
         }
+        // String.trim() (used when parsing) would silently drop NUL and control bytes at the ends
+        reason = checkChars(t, Field.TIME, 64);
+        if (reason != null) {
+            return reason;
+        }
         String a = r.field(idx[Field.ACTION.ordinal()]);
         reason = text(a, Field.ACTION, MAX_ACTION_CHARS, "missing action");
         if (reason != null) {
@@ -80,6 +85,10 @@ final class RowValidator {
         String am = r.field(idx[Field.AMOUNT.ordinal()]);
         amount = Double.NaN;
         if (am != null && !am.isBlank()) {
+            reason = checkChars(am, Field.AMOUNT, 64);
+            if (reason != null) {
+                return reason;
+            }
             String s = am.trim();
             try {
                 amount = Double.parseDouble(s);
@@ -138,9 +147,11 @@ final class RowValidator {
         if (header == null) {
             return " (column " + (i + 1) + ")";
         }
+        String name = header.get(i);
+        name = name.length() > 40 ? name.substring(0, 40) + "..." : name;
         if (keys) {
-            return " (key '" + header.get(i) + "')";
+            return " (key '" + name + "')";
         }
-        return " (column " + (i + 1) + " '" + header.get(i) + "')";
+        return " (column " + (i + 1) + " '" + name + "')";
     }
 }

@@ -123,11 +123,11 @@ public final class ImportDao {
         return running.size();
     }
 
-    private List<ImportRecord> query(Connection c, String sql, String... args) throws SQLException {
+    private List<ImportRecord> query(Connection c, String sql, Object... args) throws SQLException {
         List<ImportRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
+                ps.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -151,6 +151,6 @@ public final class ImportDao {
     }
 
     public Optional<ImportRecord> get(Connection c, int id) throws SQLException {
-        return query(c, "SELECT * FROM import_batch WHERE id = " + id).stream().findFirst();
+        return query(c, "SELECT * FROM import_batch WHERE id = ?", id).stream().findFirst();
     }
 }

@@ -236,34 +236,20 @@ public final class ModelService {
         });
     }
 
-    /** Loads version {@code modelId} from the workspace. */
+    /** Loads version {@code modelId} from the workspace (in memory: no temporary file). */
     public Detector load(int modelId) {
         byte[] bytes = ws.read(c -> models.file(c, modelId));
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("seqwatch-model-", ".zip");
-            Files.write(tmp, bytes);
-            return registry.load(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(tmp);
-        }
+        return registry.load(ModelFile.read(bytes, versionName(modelId)), versionName(modelId));
     }
 
     /** The calibrated threshold stored in a version's model file, NaN when it has none. */
     public double calibratedThreshold(int modelId) {
         byte[] bytes = ws.read(c -> models.file(c, modelId));
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("seqwatch-model-", ".zip");
-            Files.write(tmp, bytes);
-            return ModelFile.read(tmp).manifest().path("calibration").path("threshold").asDouble(Double.NaN);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(tmp);
-        }
+        return ModelFile.read(bytes, versionName(modelId)).manifest().path("calibration").path("threshold").asDouble(Double.NaN);
+    }
+
+    private String versionName(int modelId) {
+        return ws.file().getFileName() + " model version " + modelId;
     }
 
     /** Scores every user with version {@code modelId} and replaces its stored user and step scores. */

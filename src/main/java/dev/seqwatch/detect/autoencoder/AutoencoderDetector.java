@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,9 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,9 @@ import java.util.SplittableRandom;
  */
 public final class AutoencoderDetector extends VectorDetector {
     public static final String NAME = "autoencoder";
-    private static final String ENTRY = "network.zip";
+    private static final String ENTRY = "weights.f32";
+    private static final String OLD_ENTRY = "network.zip";
+    private static final int MAX_UNITS = 4096;
     static final double TRAIN_CLIP = 5;
 
     private int hidden = 16;
@@ -74,18 +74,7 @@ public final class AutoencoderDetector extends VectorDetector {
     @Override
     protected void fitVectors(double[][] z, SequenceSet train, FitOptions o, ProgressListener p) {
         int d = z[0].length;
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(o.seed())
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(lr))
-                .weightInit(WeightInit.XAVIER)
-                .list()
-                .layer(new DenseLayer.Builder().nIn(d).nOut(hidden).activation(Activation.TANH).build())
-                .layer(new DenseLayer.Builder().nIn(hidden).nOut(code).activation(Activation.TANH).build())
-                .layer(new DenseLayer.Builder().nIn(code).nOut(hidden).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(hidden).nOut(d)
-                        .activation(Activation.IDENTITY).build())
-                .build();
+        MultiLayerConfiguration conf = configuration(d, o.seed());
         net = new MultiLayerNetwork(conf);
         net.init();
         int n = z.length;
@@ -127,6 +116,22 @@ public final class AutoencoderDetector extends VectorDetector {
             p.metric("loss", e + 1, loss);
             p.progress((e + 1.0) / epochs, "autoencoder epoch " + (e + 1) + " / " + epochs + ", loss " + String.format("%.4f", loss));
         }
+    }
+
+    /** The network shape, built in code from bounded integers (never read from a file). */
+    private MultiLayerConfiguration configuration(int d, long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(lr))
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(d).nOut(hidden).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nIn(hidden).nOut(code).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nIn(code).nOut(hidden).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(hidden).nOut(d)
+                        .activation(Activation.IDENTITY).build())
+                .build();
     }
 
     @Override
@@ -172,34 +177,56 @@ public final class AutoencoderDetector extends VectorDetector {
         params.put("backend", Nd4j.getBackend().getClass().getSimpleName());
     }
 
+    /**
+     * The weights as flat little-endian float32 ({@value #ENTRY}); the shape lives in the manifest
+     * params. Not DL4J's {@code ModelSerializer}: its restore path runs {@code ObjectInputStream} on
+     * an optional {@code preprocessor.bin} entry and polymorphic JSON on the configuration, which
+     * must never see bytes from a model file someone sent us.
+     */
     @Override
     protected void writeEntries(Map<String, byte[]> entries) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try {
-            ModelSerializer.writeModel(net, b, false);
-        } catch (IOException e) {
-            throw new UserFacingException("autoencoder: cannot serialise the network: " + e.getMessage(), e);
-        }
-        entries.put(ENTRY, b.toByteArray());
+        float[] p = net.params().dup().data().asFloat();
+        ByteBuffer buf = ByteBuffer.allocate(p.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(p);
+        entries.put(ENTRY, buf.array());
     }
 
     @Override
     protected void readModel(ModelFile f) {
         var params = f.manifest().path("params");
-        hidden = params.path("hidden").asInt(hidden);
-        code = params.path("code").asInt(code);
+        hidden = params.path("hidden").asInt(-1);
+        code = params.path("code").asInt(-1);
         epochs = params.path("epochs").asInt(epochs);
         batch = params.path("batch").asInt(batch);
         lr = params.path("lr").asDouble(lr);
-        try {
-            net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(f.entry(ENTRY)), false);
-        } catch (IOException | RuntimeException e) {
-            throw new UserFacingException("damaged autoencoder model: " + e.getMessage(), e);
+        if (f.hasEntry(OLD_ENTRY) && !f.hasEntry(ENTRY)) {
+            throw new UserFacingException("this autoencoder model was saved by an older Seqwatch in DL4J's own format, "
+                    + "which is no longer loaded (it can run Java deserialisation); train it again");
         }
-        if (net.layerInputSize(0) != features.dimension()) {
-            throw new UserFacingException("damaged autoencoder model: network input " + net.layerInputSize(0)
-                    + " does not match " + features.dimension() + " features");
+        int d = features.dimension();
+        if (hidden < 1 || hidden > MAX_UNITS || code < 1 || code > MAX_UNITS || d < 1 || d > MAX_UNITS) {
+            throw new UserFacingException("damaged autoencoder model: layer sizes " + d + "/" + hidden + "/" + code
+                    + " are out of range (1.." + MAX_UNITS + ")");
         }
+        long expected = 2L * d * hidden + 2L * hidden * code + 2L * hidden + code + d;
+        byte[] raw = f.entry(ENTRY);
+        if (raw.length != expected * 4) {
+            throw new UserFacingException("damaged autoencoder model: " + raw.length + " bytes of weights, expected "
+                    + expected * 4 + " (truncated or altered)");
+        }
+        float[] w = new float[raw.length / 4];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
+        for (float x : w) {
+            if (!Float.isFinite(x)) {
+                throw new UserFacingException("damaged autoencoder model: weights contain NaN or infinity");
+            }
+        }
+        net = new MultiLayerNetwork(configuration(d, 0));
+        net.init();
+        if (net.numParams() != expected) {
+            throw new IllegalStateException("autoencoder parameter count " + net.numParams() + " != " + expected);
+        }
+        net.setParams(Nd4j.create(w, new long[]{1, w.length}, DataType.FLOAT));
     }
 
     public static AutoencoderDetector load(ModelFile f) {

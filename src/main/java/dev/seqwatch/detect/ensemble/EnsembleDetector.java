@@ -261,26 +261,12 @@ public final class EnsembleDetector implements Detector {
         d.cdf = new double[d.members.size()][];
         for (int i = 0; i < d.members.size(); i++) {
             d.cdf[i] = r.doubles();
-            Path tmp = null;
-            try {
-                tmp = Files.createTempFile("seqwatch-member-", ".swm");
-                Files.write(tmp, f.entry("member-" + i + ".swm"));
-                Detector m = registry().load(tmp);
-                if (!m.name().equals(d.members.get(i))) {
-                    throw new UserFacingException("damaged ensemble model: member " + i + " is not " + d.members.get(i));
-                }
-                d.trained.add(m);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // temp file
-                    }
-                }
+            String member = d.members.get(i);
+            if (member.equals(NAME)) {
+                throw new UserFacingException("damaged ensemble model: an ensemble cannot hold an ensemble");
             }
+            ModelFile mf = f.nested("member-" + i + ".swm", member);
+            d.trained.add(registry().load(mf, "ensemble member " + i));
         }
         return d;
     }

@@ -458,7 +458,20 @@ public final class LstmDetector implements Detector {
                 throw new UserFacingException("LSTM model file is inconsistent: vocabulary of " + d.scheme.vocab()
                         + " tokens but the network has " + vocab);
             }
-            d.net = new LstmNet(vocab, p.path("embed").asInt(), p.path("hidden").asInt(), p.path("layers").asInt(), TokenScheme.UNSEEN);
+            int embed = p.path("embed").asInt(-1);
+            int hidden = p.path("hidden").asInt(-1);
+            int layers = p.path("layers").asInt(-1);
+            if (embed < 1 || embed > 4096 || hidden < 1 || hidden > 4096 || layers < 1 || layers > 16) {
+                throw new UserFacingException("LSTM model file is corrupt: shape embed " + embed + ", hidden " + hidden
+                        + ", layers " + layers + " is out of range");
+            }
+            // check the weights' size before allocating the network, so a tampered shape cannot exhaust memory
+            long expected = LstmNet.parameterCount(vocab, embed, hidden, layers) * 4;
+            if (f.entry("params.f32").length != expected) {
+                throw new UserFacingException("LSTM model file is truncated or corrupt: " + f.entry("params.f32").length
+                        + " bytes of parameters, expected " + expected);
+            }
+            d.net = new LstmNet(vocab, embed, hidden, layers, TokenScheme.UNSEEN);
             d.maxLen = p.path("max_len").asInt(200);
             d.topK = p.path("top_k").asInt(3);
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));
