@@ -138,6 +138,72 @@ class LstmDetectorTest {
     }
 
     @Test
+    void filesThatAreNotLstmModelsGiveClearErrors(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.swm");
+        trained.save(f);
+        // a valid ZIP that is not a Seqwatch model
+        Path zip = dir.resolve("other.zip");
+        try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            z.write("hello".getBytes());
+            z.closeEntry();
+        }
+        assertThatThrownBy(() -> LstmDetector.load(zip)).isInstanceOf(UserFacingException.class)
+                .hasMessageContaining("not a Seqwatch model");
+        // a Seqwatch model of another detector
+        Path markov = dir.resolve("markov.swm");
+        var mk = DetectorRegistry.standard().create("markov");
+        mk.fit(cycleUsers(4, 10), new FitOptions(0, 1, false, LabelSet.empty(), Map.of()), ProgressListener.NONE);
+        mk.save(markov);
+        assertThatThrownBy(() -> LstmDetector.load(markov)).isInstanceOf(UserFacingException.class)
+                .hasMessageContaining("not an LSTM model");
+        // a well-formed ZIP whose parameter entry lost its tail
+        var mf = dev.seqwatch.detect.ModelFile.read(f);
+        byte[] w = mf.entry("params.f32");
+        Path shortParams = dir.resolve("short.swm");
+        dev.seqwatch.detect.ModelFile.write(shortParams, mf.manifest(), Map.of("params.f32", Arrays.copyOf(w, w.length - 8)));
+        assertThatThrownBy(() -> LstmDetector.load(shortParams)).isInstanceOf(UserFacingException.class)
+                .hasMessageContaining("truncated or corrupt");
+        // a manifest with a broken network shape
+        var bad = mf.manifest().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("params")).put("hidden", 0);
+        Path badShape = dir.resolve("shape.swm");
+        dev.seqwatch.detect.ModelFile.write(badShape, bad, Map.of("params.f32", w));
+        assertThatThrownBy(() -> LstmDetector.load(badShape)).isInstanceOf(UserFacingException.class)
+                .hasMessageContaining("corrupt");
+        // the file cut at any point is refused with a UserFacingException, never loaded or crashed
+        byte[] all = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.swm");
+        for (int k = 1; k < 8; k++) {
+            Files.write(cut, Arrays.copyOf(all, all.length * k / 8));
+            assertThatThrownBy(() -> LstmDetector.load(cut)).as("cut at %d/8", k).isInstanceOf(UserFacingException.class);
+        }
+    }
+
+    @Test
+    void unseenActionsAnywhereScoreFiniteAndNeverExpected() {
+        SequenceSetBuilder b = new SequenceSetBuilder();
+        long t = T0;
+        for (String a : new String[]{"login", "view", "cart", "login", "login"}) { // unseen first, twice in a row, last
+            t += 5_000L;
+            b.add(-1, "mixed", t, a, null, null, Double.NaN);
+        }
+        for (int i = 0; i < 4; i++) {
+            t += 3_600_000L; // every event a new session too
+            b.add(-1, "alien", t, "refund", null, null, Double.NaN);
+        }
+        Scores s = trained.score(b.build(), ProgressListener.NONE);
+        for (UserScores u : s.users()) {
+            assertThat(Arrays.stream(u.steps()).allMatch(Double::isFinite)).isTrue();
+            assertThat(u.expected()).doesNotContain(TokenScheme.UNSEEN);
+            assertThat(Double.isFinite(u.score())).isTrue();
+        }
+        UserScores mixed = s.user("mixed");
+        assertThat(mixed.steps()[0]).isGreaterThan(mixed.steps()[2]); // unseen "login" vs the expected "cart"
+        assertThat(s.user("alien").steps()).hasSize(4);
+    }
+
+    @Test
     void sameSeedSameModelAndScores() {
         SequenceSet train = cycleUsers(8, 15);
         LstmDetector a = new LstmDetector();
