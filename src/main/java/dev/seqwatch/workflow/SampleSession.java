@@ -3,6 +3,9 @@ package dev.seqwatch.workflow;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.DetectorRegistry;
+import dev.seqwatch.ingest.EventImporter;
+import dev.seqwatch.ingest.ImportOptions;
+import dev.seqwatch.ingest.LabelImporter;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.Workspace;
@@ -21,6 +24,9 @@ import java.util.List;
 public final class SampleSession {
     /** First-open detector: fast, and it scores every step (the timeline and heatmap need step scores). */
     public static final String FIRST_DETECTOR = "markov";
+
+    /** Who the sample's labels.csv rows are recorded as in the audit trail. */
+    public static final String ANALYST = "sample-session";
 
     private SampleSession() {
     }
@@ -41,13 +47,14 @@ public final class SampleSession {
         long events = ws.read(c -> new EventDao().countEvents(c));
         if (events == 0) {
             p.progress(0, "importing the sample events");
-            // TODO(lead): new EventImporter(ws).importFile(file, ImportOptions.defaults(), p) once ingest is merged
-            SampleCsvLoader.loadEvents(ws, source.resolve("events.csv"), new SubProgress(p, 0, 0.3));
+            // the same path as File > Import events and `seqwatch import`: auto-detected columns, quarantine
+            new EventImporter(ws).importFile(source.resolve("events.csv"), ImportOptions.defaults(),
+                    new SubProgress(p, 0, 0.3));
         }
         Path labels = source.resolve("labels.csv");
         if (Files.isRegularFile(labels) && ws.read(c -> new LabelDao().current(c)).isEmpty()) {
             p.progress(0.3, "importing the sample labels");
-            SampleCsvLoader.loadLabels(ws, labels, "sample-session");
+            new LabelImporter(ws).importFile(labels, ANALYST);
         }
         ModelService models = new ModelService(ws, registry);
         if (models.active().isEmpty()) {
