@@ -70,7 +70,18 @@ public final class ImportController {
         progress.visibleProperty().bind(vm.busyProperty());
         progress.progressProperty().bind(vm.progressProperty());
         message.textProperty().bind(vm.messageProperty());
-        rejected.setPlaceholder(new Label(resources.getString("import.rejected.none")));
+        Label noRejections = new Label();
+        noRejections.textProperty().bind(vm.resultProperty().map(r -> resources.getString("import.rejected.none"))
+                .orElse(resources.getString("import.rejected.later")));
+        rejected.setPlaceholder(noRejections);
+        rejected.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(ImportDao.RejectedRow r, boolean empty) {
+                super.updateItem(r, empty);
+                setTooltip(empty || r == null ? null : new javafx.scene.control.Tooltip("line " + r.lineNo() + ": " + r.reason()
+                        + "\n" + r.raw()));
+            }
+        });
         rejected.setItems(vm.rejections());
         rejLine.setCellValueFactory(d -> new ReadOnlyStringWrapper(Long.toString(d.getValue().lineNo())));
         rejReason.setCellValueFactory(d -> new ReadOnlyStringWrapper(d.getValue().reason()));
@@ -85,7 +96,11 @@ public final class ImportController {
             TableColumn<List<String>, String> c = new TableColumn<>(pcs.get(i).name() + "\n" + pcs.get(i).type());
             c.setCellValueFactory(d -> new ReadOnlyStringWrapper(idx < d.getValue().size() ? d.getValue().get(idx) : ""));
             c.setSortable(false);
-            c.setPrefWidth(Math.max(90, Math.min(220, 14 + 8 * pcs.get(i).name().length())));
+            int chars = pcs.get(i).name().length();
+            for (List<String> r : vm.rows()) {
+                chars = Math.max(chars, idx < r.size() && r.get(idx) != null ? r.get(idx).length() : 0);
+            }
+            c.setPrefWidth(Math.max(80, Math.min(260, 16 + 7.5 * chars)));
             cols.add(c);
         }
         preview.getColumns().setAll(cols);

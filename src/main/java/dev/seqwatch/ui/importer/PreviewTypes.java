@@ -41,7 +41,9 @@ final class PreviewTypes {
         ColumnType[] types = new ColumnTypeDetector(DETECTED).detectColumnTypes(padded.iterator(), o);
         String[] out = new String[width];
         for (int i = 0; i < width; i++) {
-            out[i] = i < types.length ? readable(types[i]) : "text";
+            int col = i;
+            boolean blank = padded.stream().allMatch(a -> a[col].isBlank());
+            out[i] = blank ? "empty here" : i < types.length ? readable(types[i]) : "text";
         }
         return out;
     }
