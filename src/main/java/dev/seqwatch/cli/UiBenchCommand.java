@@ -22,8 +22,15 @@ public final class UiBenchCommand implements Runnable {
     @Option(names = "--dir", description = "folder for the synthetic workspace (kept and reused; default: a temporary folder)")
     Path dir;
 
+    @Option(names = "--workspace", description = "only the open figures, on this existing workspace (e.g. a 10M-event import)")
+    Path workspace;
+
     @Override
     public void run() {
+        if (workspace != null) {
+            new UiBench(users, eventsPerUser, runs, dir).runOpen(workspace);
+            return;
+        }
         new UiBench(users, eventsPerUser, runs, dir).run();
     }
 }

@@ -63,6 +63,7 @@ class SampleSessionTest {
                 long events = ws.read(c -> new EventDao().countEvents(c));
                 assertThat(events).isEqualTo(240);
                 assertThat(ws.read(c -> new LabelDao().current(c)).fraudUsers()).containsExactly("u07");
+                assertThat(ws.read(c -> new LabelDao().history(c, "u07")).get(0).analyst()).isEqualTo(SampleSession.ANALYST);
                 var model = ws.read(c -> new ModelDao().active(c)).orElseThrow();
                 assertThat(model.detector()).isEqualTo(SampleSession.FIRST_DETECTOR);
                 List<ScoreDao.UserScoreRow> scores = ws.read(c -> new ScoreDao().userScores(c, model.id()));
@@ -81,7 +82,7 @@ class SampleSessionTest {
     }
 
     @Test
-    void cancelledFirstOpenLeavesNoEventsAndOtherFilesAreRefused() throws Exception {
+    void cancelledFirstOpenLeavesNoModelAndABadSampleFileSaysWhere() throws Exception {
         Path src = writeSample();
         ProgressListener cancelled = new ProgressListener() {
             @Override
@@ -100,10 +101,12 @@ class SampleSessionTest {
             List<ModelDao.ModelRecord> models = ws.read(c -> new ModelDao().list(c));
             assertThat(models).isEmpty();
         }
-        Files.write(src.resolve("events.csv"), List.of("uid,ts,event", "a,1,view"));
+        // the sample goes through the real importer: columns are auto-detected, bad rows quarantined
+        Files.write(src.resolve("events.csv"), List.of("uid,ts,event", "a,not-a-time,view", "b,,view"));
         try (Workspace ws = Workspace.open(dir.resolve("w2"))) {
             assertThatThrownBy(() -> SampleSession.prepare(ws, src, DetectorRegistry.standard(), ProgressListener.NONE))
-                    .isInstanceOf(UserFacingException.class).hasMessageContaining("not the sample format");
+                    .isInstanceOf(UserFacingException.class).hasMessageContaining("events.csv")
+                    .hasMessageContaining("no valid rows");
             long events = ws.read(c -> new EventDao().countEvents(c));
             assertThat(events).isZero();
         }

@@ -162,7 +162,13 @@ public final class MainController {
     }
 
     void trainAndCompareForScreenshot() {
-        modelsController.runDemoForScreenshot("zscore");
+        modelsController.runDemoForScreenshot("autoencoder");
+    }
+
+    /** For the screenshot tour: labels the selected user as the analyst would with a note, E then 2. */
+    void labelForScreenshot(String note, int fraudTypeKey) {
+        labelling.noteProperty().set(note);
+        labelling.labelFraudType(fraudTypeKey);
     }
 
     /** For the screenshot tour: starts the comparison with its default detectors. */

@@ -5,6 +5,8 @@ import dev.seqwatch.ui.common.FxTaskExecutor;
 import dev.seqwatch.ui.common.Theme;
 import dev.seqwatch.ui.common.ViewLoader;
 import dev.seqwatch.ui.heatmap.HeatmapController;
+import dev.seqwatch.ui.importer.ImportDialog;
+import dev.seqwatch.ui.importer.ImportViewModel;
 import dev.seqwatch.ui.heatmap.HeatmapViewModel;
 import dev.seqwatch.ui.labelling.LabellingController;
 import dev.seqwatch.ui.labelling.LabellingViewModel;
@@ -35,6 +37,7 @@ public final class WorkspaceViews {
     private final Parent root;
     private final MainController main;
     private final TimelineViewModel timelineVm;
+    private final ImportDialog importDialog;
 
     public WorkspaceViews(AppServices app, InvestigationService service, Navigator nav) {
         FxTaskExecutor tasks = app.tasks();
@@ -51,6 +54,8 @@ public final class WorkspaceViews {
                 app.detectors().names());
         MainController[] mainRef = new MainController[1];
         ResourceBundle text = app.text();
+        importDialog = new ImportDialog(new ImportViewModel(service.workspace(), tasks, () -> model.reload(() -> { })),
+                text, theme, () -> mainRef[0].split().getScene().getWindow());
         ControllerFactory controllers = new ControllerFactory()
                 .with(QueueController.class, () -> new QueueController(queue))
                 .with(TimelineController.class, () -> new TimelineController(timeline, theme))
@@ -60,7 +65,7 @@ public final class WorkspaceViews {
                 .with(ModelsController.class, () -> new ModelsController(models, theme))
                 .with(CompareController.class, () -> new CompareController(new CompareViewModel(model, app.detectors()), theme))
                 .with(MainController.class, () -> new MainController(model, labelling, timeline, nav, theme, tasks.running(),
-                        () -> { }));
+                        importDialog::show));
         ViewLoader.View<MainController> v = new ViewLoader(text, controllers).load("main");
         root = v.root();
         main = v.controller();
@@ -77,6 +82,10 @@ public final class WorkspaceViews {
 
     public TimelineViewModel timeline() {
         return timelineVm;
+    }
+
+    public ImportDialog importDialog() {
+        return importDialog;
     }
 
     public WorkspaceModel model() {

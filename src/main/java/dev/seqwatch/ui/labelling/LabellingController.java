@@ -29,6 +29,19 @@ public final class LabellingController {
         message.textProperty().bind(vm.messageProperty());
         undoButton.disableProperty().bind(vm.canUndoProperty().not());
         history.setItems(vm.history());
+        // a row holds time, label, analyst and note: wrap instead of cutting it at the panel's edge
+        history.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
+            {
+                setWrapText(true);
+                prefWidthProperty().bind(lv.widthProperty().subtract(18));
+            }
+
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty ? null : s);
+            }
+        });
         for (int i = 0; i < Label.FRAUD_TYPES.size(); i++) {
             int key = i + 1;
             Button b = new Button(key + "  " + Label.FRAUD_TYPES.get(i).replace('_', ' '));

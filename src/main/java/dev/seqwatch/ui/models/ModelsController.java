@@ -83,6 +83,7 @@ public final class ModelsController {
                 col("PR-AUC", r -> VersionRow.fmt(r.prAuc())),
                 col("F1", r -> VersionRow.fmt(r.f1())),
                 col("active", r -> r.active() ? "\u2714 active" : "")));
+        versions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         versions.setPlaceholder(new Label("No model versions yet: train one above"));
         var selected = versions.getSelectionModel().getSelectedItems();
         activateButton.disableProperty().bind(Bindings.size(selected).isNotEqualTo(1).or(vm.busyProperty()));
@@ -113,13 +114,17 @@ public final class ModelsController {
 
     private static TableColumn<VersionRow, String> col(String title, Function<VersionRow, String> f) {
         TableColumn<VersionRow, String> c = new TableColumn<>(title);
+        // widths that fit the texts at 13 px; the table shares out what is left (no horizontal scrolling)
         c.setPrefWidth(switch (title) {
             case "#" -> 30;
-            case "on" -> 165;
-            case "trained" -> 105;
-            case "detector" -> 80;
-            default -> 62;
+            case "on" -> 150;
+            case "trained" -> 95;
+            case "detector" -> 92;
+            case "F1" -> 50;
+            case "active" -> 66;
+            default -> 66;
         });
+        c.setMinWidth(title.equals("#") ? 28 : 46);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         return c;
     }

@@ -12,13 +12,13 @@ import java.util.Locale;
 public record VersionRow(int id, String detector, String created, boolean active, String trainedOn,
                          double precision, double recall, double f1, double rocAuc, double prAuc) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm", Locale.ENGLISH).withZone(ZoneId.systemDefault());
 
     public static VersionRow of(ModelDao.ModelRecord r) {
         JsonNode m = parse(r.metricsJson());
         JsonNode t = parse(r.trainedOnJson());
         String on = t.has("users") ? String.format(Locale.ROOT, "%,d users%s", t.path("users").asLong(),
-                t.path("excluded_fraud_users").asInt() > 0 ? ", " + t.path("excluded_fraud_users").asInt() + " fraud left out" : "")
+                t.path("excluded_fraud_users").asInt() > 0 ? " (" + t.path("excluded_fraud_users").asInt() + " fraud out)" : "")
                 : "";
         return new VersionRow(r.id(), r.detector(), TIME.format(r.createdAt()), r.active(), on,
                 num(m, "precision"), num(m, "recall"), num(m, "f1"), num(m, "roc_auc"), num(m, "pr_auc"));

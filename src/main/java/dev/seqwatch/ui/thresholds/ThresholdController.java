@@ -19,6 +19,18 @@ public final class ThresholdController {
     @FXML private Label stepsText;
     @FXML private StackPane prHost;
 
+    private static final javafx.util.StringConverter<Double> TWO_DECIMALS = new javafx.util.StringConverter<>() {
+        @Override
+        public String toString(Double v) {
+            return v == null ? "" : String.format(java.util.Locale.ROOT, "%.2f", v);
+        }
+
+        @Override
+        public Double fromString(String s) {
+            return Double.valueOf(s);
+        }
+    };
+
     public ThresholdController(ThresholdViewModel vm, Theme theme) {
         this.vm = vm;
         theme.follow(pr::setTheme);
@@ -34,6 +46,9 @@ public final class ThresholdController {
                 userSlider.setMajorTickUnit((userSlider.getMax() - userSlider.getMin()) / 4);
             }
         });
+        // "2.761" and "3.961" read as noise: two decimals are enough for a scale
+        userSlider.setLabelFormatter(TWO_DECIMALS);
+        stepSlider.setLabelFormatter(TWO_DECIMALS);
         stepSlider.maxProperty().bind(vm.stepMaxProperty());
         userSlider.valueProperty().bindBidirectional(vm.model().userThresholdProperty());
         stepSlider.valueProperty().bindBidirectional(vm.model().stepThresholdProperty());

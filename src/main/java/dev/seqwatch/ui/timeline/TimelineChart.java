@@ -105,6 +105,8 @@ public final class TimelineChart extends ChartView {
         } else {
             DateAxis x = new DateAxis("time (UTC)");
             x.setTimeZone(TimeZone.getTimeZone("UTC"));
+            // the standard units are chosen for label width without margins: the times touched each other
+            x.setTickLabelInsets(new org.jfree.chart.ui.RectangleInsets(2, 12, 2, 12));
             plot.setDomainAxis(x);
         }
         double[][] xyz = new double[3][steps.size()];

@@ -3,7 +3,10 @@ package dev.seqwatch.ui.fx;
 import dev.seqwatch.common.Label;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.Workspace;
-import dev.seqwatch.ui.TestWorkspaces;
+import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.generate.GeneratorConfig;
+import dev.seqwatch.generate.SessionGenerator;
+import dev.seqwatch.workflow.SampleSession;
 import dev.seqwatch.ui.app.QueueRow;
 import dev.seqwatch.ui.app.WorkbenchApp;
 import javafx.scene.control.Slider;
@@ -18,16 +21,23 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Drives the real workbench window headless (Monocle): open, select, threshold, keyboard labelling. */
+/**
+ * Drives the real workbench window headless (Monocle): the start page's "Open the sample session"
+ * (a small generated sample: the real import, training and scoring path), then select, threshold,
+ * keyboard labelling with its audit row, heatmap click, and a retrain that is cancelled.
+ */
 class WorkbenchFxTest {
+    static final int SAMPLE_USERS = 150;
     @TempDir
     static Path dir;
     static WorkbenchApp app;
+    static int users;
     final FxRobot robot = new FxRobot();
 
     @BeforeAll
@@ -35,19 +45,31 @@ class WorkbenchFxTest {
         System.setProperty("seqwatch.home", dir.resolve("home").toString());
         // Monocle's headless screen is 1280x800 by default; the window (1400x900) would overflow it
         System.setProperty("headless.geometry", "1600x1000-32");
-        try (Workspace ws = TestWorkspaces.scored(dir, 150)) {
-            assertThat(ws.file()).exists();
-        }
+        // the sample session, small: same files as sample-sessions/demo (events, labels, truth)
+        Path sample = dir.resolve("sample");
+        new SessionGenerator(new GeneratorConfig(SAMPLE_USERS, 0.1, 42, Instant.parse("2026-03-01T00:00:00Z"), 7))
+                .generate(sample, ProgressListener.NONE);
+        System.setProperty("seqwatch.samples", sample.toString());
         FxToolkit.registerPrimaryStage();
-        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class, "--open", dir.resolve("test.mv.db").toString());
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.window().views() != null
-                && !app.window().views().model().rows().isEmpty());
+        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
+        FxRobot robot = new FxRobot();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#startPage").tryQuery().isPresent());
+        robot.clickOn("#sampleButton");
+        // first open imports, trains and scores; the queue shows the scored users
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.window().views() != null
+                && !app.window().views().model().rows().isEmpty()
+                && app.window().views().model().activeModelProperty().get() != null);
+        users = app.window().views().model().rows().size();
+        assertThat(users).isGreaterThan(SAMPLE_USERS * 9 / 10);
+        assertThat(app.window().views().model().activeModelProperty().get().detector()).isEqualTo(SampleSession.FIRST_DETECTOR);
+        assertThat(app.window().views().model().labelSetProperty().get().fraudUsers()).isNotEmpty();
     }
 
     @AfterAll
     static void stop() throws Exception {
         FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
+        System.clearProperty("seqwatch.samples");
     }
 
     private static void waitUntil(java.util.concurrent.Callable<Boolean> c, java.util.function.Supplier<String> state) {
@@ -68,12 +90,12 @@ class WorkbenchFxTest {
 
         // thresholds: the slider's Home key moves it to the lowest score, so every user is flagged
         javafx.scene.control.Labeled users = robot.lookup("#usersText").queryLabeled();
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> users.getText().contains("of 150 users flagged"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> users.getText().contains("of " + WorkbenchFxTest.users + " users flagged"));
         String before = users.getText();
         Slider slider = robot.lookup("#userSlider").queryAs(Slider.class);
         robot.interact(slider::requestFocus);
         robot.type(KeyCode.HOME);
-        waitUntil(() -> users.getText().startsWith("150 of 150 users flagged"),
+        waitUntil(() -> users.getText().startsWith(WorkbenchFxTest.users + " of " + WorkbenchFxTest.users + " users flagged"),
                 () -> users.getText() + " / slider " + slider.getValue() + " min " + slider.getMin() + " focused " + slider.isFocused());
         assertThat(before).isNotEqualTo(users.getText());
         assertThat(robot.lookup("#metricsText").queryLabeled().getText()).contains("precision");

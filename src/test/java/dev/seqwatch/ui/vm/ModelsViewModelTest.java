@@ -52,7 +52,7 @@ class ModelsViewModelTest {
         VersionRow fresh = vm.versions().get(0);
         assertThat(fresh.detector()).isEqualTo("markov");
         assertThat(fresh.active()).isFalse(); // never activated by itself
-        assertThat(fresh.trainedOn()).contains("2 fraud left out"); // u0, u10 labelled fraud
+        assertThat(fresh.trainedOn()).contains("(2 fraud out)"); // u0, u10 labelled fraud
         assertThat(fresh.rocAuc()).isBetween(0.0, 1.0);
         assertThat(vm.messageProperty().get()).contains("Version " + fresh.id() + " trained");
 
