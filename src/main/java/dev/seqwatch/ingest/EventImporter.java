@@ -203,7 +203,7 @@ public final class EventImporter {
         long size = Math.max(1, Files.size(file));
         char sep = src.format.separator();
         EventBlockWriter blocks = new EventBlockWriter(c, importId, firstId, flushEvents);
-        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep);
+        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep, seen);
         Thread readerThread = new Thread(reader, "seqwatch-import-reader");
         readerThread.setDaemon(true);
         readerThread.start();
@@ -214,6 +214,7 @@ public final class EventImporter {
             while (true) {
                 ParsedBatch b = reader.take(p);
                 n.read += b.rows;
+                n.duplicates += b.duplicates;
                 for (int k = 0; k < b.rejected; k++) {
                     n.rejected++;
                     String reason = b.rejReason[k];
@@ -231,10 +232,6 @@ public final class EventImporter {
                     }
                 }
                 for (int k = 0; k < b.good; k++) {
-                    if (!seen.add(b.key[k])) {
-                        n.duplicates++;
-                        continue;
-                    }
                     n.stored++;
                     if (blocks.add(b.user[k], b.ts[k], b.action[k], b.item[k], b.category[k], b.amount[k])) {
                         rej.executeBatch();
@@ -305,7 +302,7 @@ public final class EventImporter {
         final String[] item = new String[ROWS];
         final String[] category = new String[ROWS];
         final double[] amount = new double[ROWS];
-        final long[] key = new long[ROWS];
+        int duplicates;
         int rejected;
         long[] rejLine = new long[0];
         String[] rejReason = new String[0];
@@ -327,13 +324,14 @@ public final class EventImporter {
         }
 
         boolean full() {
-            return rows == ROWS;
+            return rows >= ROWS;
         }
     }
 
     /**
-     * Parses and validates rows on a thread of its own (the CSV/JSON parsing, validation, pseudonyms and
-     * duplicate keys are about half the work), so the writer thread only deduplicates, encodes and stores.
+     * Parses, validates and deduplicates rows on a thread of its own (CSV/JSON parsing, validation,
+     * pseudonyms and the duplicate set are about half the work), so the writer thread only encodes
+     * and stores.
      */
     private static final class ParsingThread implements Runnable {
         private final BlockingQueue<ParsedBatch> queue = new ArrayBlockingQueue<>(16);
@@ -341,13 +339,15 @@ public final class EventImporter {
         private final RowValidator v;
         private final Mac mac;
         private final char sep;
+        private final LongHashSet seen;
         private volatile boolean stopped;
 
-        ParsingThread(Opened src, RowValidator v, Mac mac, char sep) {
+        ParsingThread(Opened src, RowValidator v, Mac mac, char sep, LongHashSet seen) {
             this.src = src;
             this.v = v;
             this.mac = mac;
             this.sep = sep;
+            this.seen = seen;
         }
 
         @Override
@@ -363,15 +363,18 @@ public final class EventImporter {
                         // with pseudonymisation the raw line would still hold the real user id
                         b.reject(r.line, reason, mac == null ? r.raw(sep) : null);
                     } else {
-                        int k = b.good++;
                         String user = mac == null ? v.user : pseudonym(mac, v.user);
-                        b.user[k] = user;
-                        b.ts[k] = v.ts;
-                        b.action[k] = v.action;
-                        b.item[k] = v.item;
-                        b.category[k] = v.category;
-                        b.amount[k] = v.amount;
-                        b.key[k] = LongHashSet.eventKey(user, v.ts, v.action, v.item);
+                        if (seen.add(LongHashSet.eventKey(user, v.ts, v.action, v.item))) {
+                            int k = b.good++;
+                            b.user[k] = user;
+                            b.ts[k] = v.ts;
+                            b.action[k] = v.action;
+                            b.item[k] = v.item;
+                            b.category[k] = v.category;
+                            b.amount[k] = v.amount;
+                        } else {
+                            b.duplicates++;
+                        }
                     }
                     if (b.full()) {
                         put(b);
