@@ -47,6 +47,9 @@ public final class BenchImportCommand implements Callable<Integer> {
         Path scratch = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("seqwatch-bench");
         double[] ours = new double[runs];
         double[] theirs = new double[runs];
+        double[] oursCpu = new double[runs];
+        double[] theirsCpu = new double[runs];
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long rows = 0;
         long heapPeak = 0;
         for (int r = 0; r < runs; r++) {
@@ -54,23 +57,27 @@ public final class BenchImportCommand implements Callable<Integer> {
             System.gc();
             resetPeaks();
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             try (Workspace ws = Workspace.open(scratch.resolve("ours"))) {
                 ImportResult res = new EventImporter(ws).importFile(input, ImportOptions.defaults(), ProgressListener.NONE);
                 rows = res.rowsRead();
             }
             ours[r] = (System.nanoTime() - t0) / 1e9;
+            oursCpu[r] = (cpuNanos() - c0) / 1e9;
             heapPeak = Math.max(heapPeak, heapPeak());
-            System.err.printf("run %d: seqwatch import %.2f s (%.0f events/s)%n", r + 1, ours[r], rows / ours[r]);
+            System.err.printf("run %d: seqwatch import %.2f s (%.0f events/s), %.2f s CPU%n", r + 1, ours[r], rows / ours[r], oursCpu[r]);
             if (!skipCsvread) {
                 clean(scratch);
                 t0 = System.nanoTime();
+                c0 = cpuNanos();
                 try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + scratch.resolve("csvread").toAbsolutePath(), "sa", "");
                      Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE t AS SELECT * FROM CSVREAD('" + input.toAbsolutePath().toString().replace("'", "''") + "')");
                     s.execute("SHUTDOWN");
                 }
                 theirs[r] = (System.nanoTime() - t0) / 1e9;
-                System.err.printf("run %d: H2 CSVREAD      %.2f s (%.0f rows/s)%n", r + 1, theirs[r], rows / theirs[r]);
+                theirsCpu[r] = (cpuNanos() - c0) / 1e9;
+                System.err.printf("run %d: H2 CSVREAD      %.2f s (%.0f rows/s), %.2f s CPU%n", r + 1, theirs[r], rows / theirs[r], theirsCpu[r]);
             }
         }
         clean(scratch);
@@ -81,13 +88,19 @@ public final class BenchImportCommand implements Callable<Integer> {
         o.put("runs", runs);
         o.put("seqwatch_median_s", round(mo));
         o.put("seqwatch_events_per_s", Math.round(rows / mo));
+        o.put("seqwatch_cpu_median_s", round(median(oursCpu)));
         o.put("heap_peak_mb", heapPeak >> 20);
+        o.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
         if (!skipCsvread) {
             double mt = median(theirs);
             o.put("csvread_median_s", round(mt));
             o.put("csvread_rows_per_s", Math.round(rows / mt));
+            o.put("csvread_cpu_median_s", round(median(theirsCpu)));
             o.put("speed_ratio_vs_csvread", round(mt / mo));
         }
+        o.put("cores", Runtime.getRuntime().availableProcessors());
+        o.put("load_average_before", round(loadBefore));
+        o.put("load_average_after", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.out.println(json ? o.toString() : o.toPrettyString());
         return 0;
     }
@@ -100,6 +113,14 @@ public final class BenchImportCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** CPU time of this process, all threads (the machine may be shared: wall time alone misleads). */
+    private static long cpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
     }
 
     private static void resetPeaks() {
