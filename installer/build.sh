@@ -82,12 +82,13 @@ if [ "$WHAT" != app-image ]; then
   echo "== jpackage deb"
   # JavaFX's natives are inside its jars, so jpackage cannot see what they link to: name the
   # GTK 3 / OpenGL / X11 / font packages here (Debian 12 and Ubuntu 22.04+ names).
+  # installer/deb/: our postinst/prerm (jpackage's fail on systems without XDG menu folders).
   jpackage --type deb --app-image "$OUT/$NAME" --name "$NAME" --app-version "$APP_VERSION" \
     --vendor "Seqwatch" --description "Investigation workbench for anomalous user-behaviour sequences" \
     --linux-package-name seqwatch --linux-deb-maintainer "seqwatch@localhost" \
     --linux-menu-group "Office;Development" --linux-app-category utils --linux-shortcut \
     --linux-package-deps "libgtk-3-0, libgl1, libglib2.0-0, libx11-6, libxtst6, libxxf86vm1, libfreetype6, fontconfig, libasound2" \
-    --icon installer/seqwatch.png \
+    --icon installer/seqwatch.png --resource-dir installer/deb \
     --dest "$OUT"
   ls -l "$OUT"/*.deb
 fi
