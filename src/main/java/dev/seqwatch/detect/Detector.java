@@ -22,6 +22,15 @@ public interface Detector {
     /** Scores every user and, where the method allows, every step. Higher means more anomalous. */
     Scores score(SequenceSet sequences, ProgressListener p);
 
+    /**
+     * True when {@link #fit} itself leaves fraud-labelled users out of its normal-behaviour training
+     * (when {@link FitOptions#excludeFraud()}) and wants to see them, e.g. to train a supervised head
+     * on the labelled fraud users; callers then pass every user. False (default): callers remove them.
+     */
+    default boolean excludesFraudItself() {
+        return false;
+    }
+
     /** Writes a self-contained model file (see {@link ModelFile}). */
     void save(Path file) throws IOException;
 }

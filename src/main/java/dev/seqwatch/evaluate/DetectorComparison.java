@@ -114,7 +114,7 @@ public final class DetectorComparison {
                     FitOptions opts = new FitOptions(fo.epochs(), fo.seed(), fo.excludeFraud(), fo.labels(),
                             o.params().getOrDefault(name, Map.of()));
                     long t0 = System.nanoTime();
-                    d.fit(train, opts, sub(p, from, from + (to - from) * 0.7));
+                    d.fit(d.excludesFraudItself() ? all : train, opts, sub(p, from, from + (to - from) * 0.7));
                     long fitMs = (System.nanoTime() - t0) / 1_000_000;
                     long t1 = System.nanoTime();
                     Scores s = d.score(all, sub(p, from + (to - from) * 0.7, to));

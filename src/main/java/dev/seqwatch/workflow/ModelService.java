@@ -119,9 +119,10 @@ public final class ModelService {
         int excluded = 0;
         if (req.excludeFraud()) {
             Set<String> fraud = current.fraudUsers();
-            train = all.without(fraud);
-            excluded = all.size() - train.size();
-            if (train.size() == 0) {
+            SequenceSet normal = all.without(fraud);
+            excluded = all.size() - normal.size();
+            train = d.excludesFraudItself() ? all : normal;
+            if (normal.size() == 0) {
                 throw new UserFacingException("every user is labelled fraud: nothing left to train on");
             }
         }

@@ -57,6 +57,12 @@ public final class LstmDetector implements Detector {
         return NAME;
     }
 
+    /** Fraud users are left out of the LSTM's training here, but the supervised head learns from them. */
+    @Override
+    public boolean excludesFraudItself() {
+        return true;
+    }
+
     @Override
     public FitReport fit(SequenceSet train, FitOptions o, ProgressListener p) {
         long started = System.currentTimeMillis();

@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Cancelling LSTM training (Ctrl-C in the CLI, Cancel in the workbench) in the middle of an epoch. */
+/** LSTM training through ModelService: cancelling mid-epoch, and --exclude-fraud with labels. */
 class LstmTrainingCancelTest {
     @Test
     void cancelMidTrainingLeavesNoVersionAndTheOldFileUntouched(@TempDir Path dir) throws Exception {
@@ -51,6 +51,20 @@ class LstmTrainingCancelTest {
             try (var files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".model-"));
             }
+        }
+    }
+
+    @Test
+    void excludeFraudStillTrainsTheSupervisedHeadOnTheLabelledFraudUsers(@TempDir Path dir) {
+        try (Workspace ws = TinySessions.openFresh(dir.resolve("ws"))) {
+            TinySessions.store(ws, TinySessions.generate(20, 4, 6), true);
+            ModelService svc = new ModelService(ws, DetectorRegistry.standard());
+            var req = new ModelService.TrainRequest("lstm", 2, 1, true,
+                    Map.of("hidden", "8", "embed", "4", "layers", "1", "batch", "8"), false);
+            var r = svc.train(req, null, ProgressListener.NONE);
+            assertThat(r.excludedFraudUsers()).isEqualTo(4);
+            assertThat(r.report().users()).isEqualTo(20); // the LSTM saw only the normal users
+            assertThat(((LstmDetector) r.detector()).hasSupervisedHead()).isTrue();
         }
     }
 }
