@@ -25,7 +25,7 @@ public final class SampleSession {
     /**
      * First-open detector: the stacked ensemble (Markov, statistical, Isolation Forest, LOF, learning from
      * the sample's labels), with per-step scores from its Markov member for the timeline and heatmap.
-     * Measured on the demo against truth.csv: ROC-AUC 0.937 / PR-AUC 0.713 against Markov's 0.69 / 0.33
+     * Measured on the demo against truth.csv: ROC-AUC 0.937 / PR-AUC 0.713 against Markov's 0.72 / 0.34
      * (whose top 24 users tie at one score), for about 30 s more CPU. The LSTM was measured too and is
      * far too slow for a first open on a shared 2-core machine (see the README's workbench section);
      * it is one click away in the Models tab.

@@ -85,7 +85,7 @@ final class ScreenshotTour {
         }, main, 8));
         shots.add(new Shot("06-labelling", () -> {
             v.controller().selectTab("timelineTab");
-            v.controller().labelForScreenshot("orders every few seconds, same items", 2);
+            v.controller().labelForScreenshot("new device, password and address changed, then paid", 3);
         }, () -> node(".labelling-view"), SETTLE_SECONDS));
         shots.add(new Shot("08-thresholds", () -> {
             // a little below the current threshold, so more users are flagged than at the default

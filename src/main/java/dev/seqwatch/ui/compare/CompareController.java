@@ -66,12 +66,12 @@ public final class CompareController {
         table.setItems(vm.rows());
         table.getColumns().setAll(List.of(
                 col("detector", DetectorComparison.Row::detector),
-                col("trained", r -> r.mode().equals("labels") ? "with labels" : "without labels"),
+                col("labels", r -> r.mode().equals("labels") ? "learned" : "not used"),
                 col("ROC-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().rocAuc())),
                 col("PR-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().prAuc())),
                 col("best F1", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().bestF1())),
-                col("precision@k", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().precisionAtK())),
-                col("fit + score", r -> String.format(Locale.ROOT, "%.1f s", (r.fitMillis() + r.scoreMillis()) / 1000.0)),
+                col("P@k", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().precisionAtK())),
+                col("time", r -> String.format(Locale.ROOT, "%.1f s", (r.fitMillis() + r.scoreMillis()) / 1000.0)),
                 col("error", r -> r.error() == null ? "" : r.error())));
         table.setPlaceholder(new Label("Choose detectors and press Run (needs fraud labels in this workspace)"));
         vm.rows().addListener((ListChangeListener<DetectorComparison.Row>) c -> redraw());
@@ -91,6 +91,13 @@ public final class CompareController {
 
     private static TableColumn<DetectorComparison.Row, String> col(String title, Function<DetectorComparison.Row, String> f) {
         TableColumn<DetectorComparison.Row, String> c = new TableColumn<>(title);
+        // the detector names ("ensemble:stacked") need room; the figures fit in 60 px
+        c.setPrefWidth(switch (title) {
+            case "detector" -> 150;
+            case "labels" -> 75;
+            case "error" -> 60;
+            default -> 62;
+        });
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         return c;
     }

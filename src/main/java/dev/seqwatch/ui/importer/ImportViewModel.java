@@ -105,8 +105,9 @@ public final class ImportViewModel {
         for (int i = 0; i < pv.columns().size(); i++) {
             cols.add(new PreviewColumn(pv.columns().get(i), i < types.length ? types[i] : "text"));
         }
-        columns.setAll(cols);
+        // rows first: the view sizes its columns from the rows when the columns change
         rows.setAll(pv.rows());
+        columns.setAll(cols);
         format.set(pv.format().name());
         for (Field f : Field.values()) {
             int idx = pv.mappedColumns() == null ? -1 : pv.mappedColumns()[f.ordinal()];

@@ -143,6 +143,18 @@ public final class ThresholdViewModel {
         return i;
     }
 
+    /** Detectors that fit the labels themselves (stacked ensemble, LSTM's supervised head), when trained with labels. */
+    public static boolean learnedFromLabels(dev.seqwatch.store.ModelDao.ModelRecord m) {
+        if (m == null || !(m.detector().equals("ensemble") || m.detector().equals("lstm")) || m.trainedOnJson() == null) {
+            return false;
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.trainedOnJson()).path("labelled_users").asLong() > 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private void publish(Figures f) {
         figures.set(f);
         ThresholdTable t = table.get();
@@ -152,7 +164,10 @@ public final class ThresholdViewModel {
         if (f.labelled()) {
             metricsText.set(String.format(Locale.ROOT,
                     "precision %.2f \u00b7 recall %.2f \u00b7 F1 %.2f  (on %d fraud + %d normal labels: %d caught, %d false alarms, %d missed)",
-                    p.precision(), p.recall(), p.f1(), t.labelledFraud(), t.labelledNormal(), p.tp(), p.fp(), p.fn()));
+                    p.precision(), p.recall(), p.f1(), t.labelledFraud(), t.labelledNormal(), p.tp(), p.fp(), p.fn())
+                    + (learnedFromLabels(model.activeModelProperty().get())
+                    ? ". The active model learned from these labels, so the figures are optimistic; Compare detectors"
+                    + " cross-validates." : ""));
         } else {
             metricsText.set("No fraud labels yet: label users (F, 1-6) to see precision, recall and F1");
         }

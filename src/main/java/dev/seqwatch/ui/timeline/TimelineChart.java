@@ -133,7 +133,14 @@ public final class TimelineChart extends ChartView {
         setTheme(dark);
     }
 
-    /** Marks step {@code i} and zooms to the ten events either side of it (or resets for -1). */
+    /** Gap that ends a session (the detectors split sessions at 30 minutes of inactivity too). */
+    private static final long SESSION_GAP_MS = 30 * 60_000L;
+
+    /**
+     * Marks step {@code i} and zooms to up to ten events either side of it (or resets for -1); on the
+     * time axis only to those in the same session, so a burst days after the previous event stays
+     * readable (the gap itself is in the step details).
+     */
     public void markAndZoom(int i, boolean bySteps) {
         markStep(i, bySteps);
         if (i < 0 || i >= steps.size()) {
@@ -142,9 +149,21 @@ public final class TimelineChart extends ChartView {
         }
         int from = Math.max(0, i - 10);
         int to = Math.min(steps.size() - 1, i + 10);
+        if (!bySteps) {
+            int f = i;
+            while (f > from && steps.get(f).ts() - steps.get(f - 1).ts() <= SESSION_GAP_MS) {
+                f--;
+            }
+            int t = i;
+            while (t < to && steps.get(t + 1).ts() - steps.get(t).ts() <= SESSION_GAP_MS) {
+                t++;
+            }
+            from = f;
+            to = t;
+        }
         double lo = bySteps ? from + 1 : steps.get(from).ts();
         double hi = bySteps ? to + 1 : steps.get(to).ts();
-        double pad = Math.max((hi - lo) * 0.05, bySteps ? 0.5 : 1000);
+        double pad = Math.max((hi - lo) * 0.05, bySteps ? 0.5 : 30_000);
         plot.getDomainAxis().setRange(lo - pad, hi + pad);
     }
 

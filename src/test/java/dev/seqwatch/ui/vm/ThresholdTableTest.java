@@ -58,4 +58,16 @@ class ThresholdTableTest {
         fx.forEach(Runnable::run);
         assertThat(shown).containsExactly(2);
     }
+
+    @Test
+    void figuresAreMarkedOptimisticOnlyForModelsThatLearnedTheLabels() {
+        java.time.Instant now = java.time.Instant.now();
+        var stacked = new dev.seqwatch.store.ModelDao.ModelRecord(1, "ensemble", now, "{}", "{\"labelled_users\":753}", "{}", true);
+        var unlabelled = new dev.seqwatch.store.ModelDao.ModelRecord(2, "ensemble", now, "{}", "{\"labelled_users\":0}", "{}", true);
+        var markov = new dev.seqwatch.store.ModelDao.ModelRecord(3, "markov", now, "{}", "{\"labelled_users\":753}", "{}", true);
+        org.assertj.core.api.Assertions.assertThat(dev.seqwatch.ui.thresholds.ThresholdViewModel.learnedFromLabels(stacked)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(dev.seqwatch.ui.thresholds.ThresholdViewModel.learnedFromLabels(unlabelled)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(dev.seqwatch.ui.thresholds.ThresholdViewModel.learnedFromLabels(markov)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(dev.seqwatch.ui.thresholds.ThresholdViewModel.learnedFromLabels(null)).isFalse();
+    }
 }
