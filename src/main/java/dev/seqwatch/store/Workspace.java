@@ -59,6 +59,9 @@ public final class Workspace implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UserFacingException("cannot create the folder for workspace " + file + ": " + e.getMessage(), e);
         }
+        if (Files.exists(file)) {
+            inspectReadOnly(base, file);
+        }
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1 keeps it open while we hold connections; we close explicitly.
         ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000" + System.getProperty("seqwatch.h2.options", ""));
@@ -97,6 +100,22 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Looks at an existing file read-only before opening it for writing, so that a file of another
+     * program (or an altered one) is refused without a byte of it changed.
+     */
+    private static void inspectReadOnly(Path base, Path file) {
+        JdbcDataSource ro = new JdbcDataSource();
+        ro.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";ACCESS_MODE_DATA=r;DB_CLOSE_ON_EXIT=FALSE");
+        ro.setUser("seqwatch");
+        ro.setPassword("");
+        try (Connection c = ro.getConnection()) {
+            refuseForeignDatabase(c, file);
+        } catch (SQLException e) {
+            throw translateOpenError(file, e);
+        }
+    }
+
     static Path basePath(Path path) {
         String s = path.toString();
         if (s.endsWith(SUFFIX)) {
@@ -132,6 +151,7 @@ public final class Workspace implements AutoCloseable {
                 throw new UserFacingException(file + " is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
             }
         }
+        SchemaGuard.check(c, file);
     }
 
     private static String firstLine(String s) {
