@@ -21,8 +21,8 @@ import java.util.Set;
  * own migrations does not have (e.g. a default calling FILE_WRITE). It reads only INFORMATION_SCHEMA,
  * before Flyway or any DAO touches a table.
  *
- * <p>The file is first opened read-only for this check. UntrustedFilesTest plants a Java-source trigger,
- * a source alias, a FILE_WRITE default and a view: none ran when Seqwatch opened the file, all were refused.
+ * <p>UntrustedFilesTest plants a Java-source trigger, a source alias, a FILE_WRITE default and a view in
+ * workspace files: each is refused, and none of them wrote its marker file when Seqwatch opened the file.
  */
 final class SchemaGuard {
     private static final String OUR_TRIGGER = AppendOnlyTrigger.class.getName();

@@ -59,9 +59,6 @@ public final class Workspace implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UserFacingException("cannot create the folder for workspace " + file + ": " + e.getMessage(), e);
         }
-        if (Files.exists(file)) {
-            inspectReadOnly(base, file);
-        }
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1 keeps it open while we hold connections; we close explicitly.
         ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000" + System.getProperty("seqwatch.h2.options", ""));
@@ -97,22 +94,6 @@ public final class Workspace implements AutoCloseable {
                 throw new UserFacingException(file + ": cannot prepare the workspace schema: " + e.getMessage(), e);
             }
             throw new UserFacingException(file + ": cannot open workspace: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Looks at an existing file read-only before opening it for writing, so that a file of another
-     * program (or an altered one) is refused without a byte of it changed.
-     */
-    private static void inspectReadOnly(Path base, Path file) {
-        JdbcDataSource ro = new JdbcDataSource();
-        ro.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";ACCESS_MODE_DATA=r;DB_CLOSE_ON_EXIT=FALSE");
-        ro.setUser("seqwatch");
-        ro.setPassword("");
-        try (Connection c = ro.getConnection()) {
-            refuseForeignDatabase(c, file);
-        } catch (SQLException e) {
-            throw translateOpenError(file, e);
         }
     }
 
