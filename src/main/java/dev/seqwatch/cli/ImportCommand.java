@@ -48,7 +48,7 @@ public final class ImportCommand implements Callable<Integer> {
     String encoding;
     @Option(names = "--force", description = "import even if the same file was imported before")
     boolean force;
-    @Option(names = "--pseudonymise-key-file", description = "replace user ids by an HMAC-SHA256 keyed with this file's bytes (the key is not stored)")
+    @Option(names = {"--pseudonymise-key-file", "--pseudonymize-key-file"}, description = "replace user ids by an HMAC-SHA256 keyed with this file's bytes (the key is not stored)")
     Path keyFile;
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;

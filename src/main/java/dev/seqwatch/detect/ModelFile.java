@@ -189,7 +189,8 @@ public final class ModelFile {
                 total += data.length;
                 entries.put(name, data);
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+            // IllegalArgumentException: ZipInputStream on an entry name that is not valid UTF-8
             throw new UserFacingException(file + ": not a Seqwatch model or truncated (" + e.getMessage() + ")", e);
         }
         byte[] manifestBytes = entries.remove(MANIFEST);

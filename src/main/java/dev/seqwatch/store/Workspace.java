@@ -148,6 +148,7 @@ public final class Workspace implements AutoCloseable {
                 throw new UserFacingException(file + " is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
             }
         }
+        SchemaGuard.check(c, file);
     }
 
     /**
