@@ -29,6 +29,7 @@ public final class CompareController {
     @FXML private FlowPane choices;
     @FXML private Button runButton;
     @FXML private Button cancelButton;
+    @FXML private Button activateButton;
     @FXML private ProgressBar progress;
     @FXML private Label message;
     @FXML private TableView<DetectorComparison.Row> table;
@@ -64,7 +65,18 @@ public final class CompareController {
         progress.progressProperty().bind(vm.progressProperty());
         message.textProperty().bind(vm.messageProperty());
         table.setItems(vm.rows());
-        table.getColumns().setAll(List.of(
+        setColumns();
+        table.setPlaceholder(new Label("Choose detectors and press Run (needs fraud labels in this workspace)"));
+        vm.rows().addListener((ListChangeListener<DetectorComparison.Row>) c -> {
+            setColumns();
+            redraw();
+        });
+        activateButton.disableProperty().bind(vm.busyProperty().or(table.getSelectionModel().selectedItemProperty().isNull()));
+    }
+
+    /** The fixed columns, then the recall of each fraud type the rows know (at each row's best-F1 threshold). */
+    private void setColumns() {
+        List<TableColumn<DetectorComparison.Row, String>> cols = new java.util.ArrayList<>(List.of(
                 col("detector", DetectorComparison.Row::detector),
                 col("labels", r -> r.mode().equals("labels") ? "learned" : "not used"),
                 col("ROC-AUC", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().rocAuc())),
@@ -73,8 +85,17 @@ public final class CompareController {
                 col("P@k", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().precisionAtK())),
                 col("time", r -> String.format(Locale.ROOT, "%.1f s", (r.fitMillis() + r.scoreMillis()) / 1000.0)),
                 col("error", r -> r.error() == null ? "" : r.error())));
-        table.setPlaceholder(new Label("Choose detectors and press Run (needs fraud labels in this workspace)"));
-        vm.rows().addListener((ListChangeListener<DetectorComparison.Row>) c -> redraw());
+        for (String type : vm.fraudTypes()) {
+            TableColumn<DetectorComparison.Row, String> c = col("recall " + type.replace('_', ' '), r -> CompareViewModel.recallOf(r, type));
+            c.setPrefWidth(80);
+            cols.add(c);
+        }
+        table.getColumns().setAll(cols);
+    }
+
+    @FXML
+    private void activate() {
+        vm.activate(table.getSelectionModel().getSelectedItem());
     }
 
     private void redraw() {

@@ -3,6 +3,7 @@ package dev.seqwatch.ui.compare;
 import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.evaluate.DetectorComparison;
+import dev.seqwatch.workflow.ModelService;
 import dev.seqwatch.sequence.SequenceSet;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.ui.app.WorkspaceModel;
@@ -75,6 +76,57 @@ public final class CompareViewModel {
                     busy.set(false);
                     running = null;
                 }));
+    }
+
+    /**
+     * Makes a compared row the active model: trains that detector (or, for an ensemble row, the
+     * ensemble over the compared detectors) on this workspace as the row's round did, scores every
+     * user, then activates it. Returns false when busy or the row failed.
+     */
+    public boolean activate(DetectorComparison.Row row) {
+        if (busy.get() || row == null || row.error() != null) {
+            return false;
+        }
+        List<String> compared = rows.stream().map(DetectorComparison.Row::detector)
+                .filter(d -> !d.startsWith("ensemble:")).distinct().toList();
+        ModelService.TrainRequest req = ModelService.TrainRequest.forComparisonRow(row.detector(), row.mode(), compared, 42L);
+        busy.set(true);
+        message.set("Training " + row.detector() + " (" + row.mode() + ") on this workspace\u2026");
+        running = model.tasks().execute(BackgroundTask.create("Activating " + row.detector(), p -> {
+                    ModelService svc = new ModelService(model.service().workspace(), registry);
+                    ModelService.TrainResult t = svc.train(req, null, new SubProgress(p, 0, 0.5));
+                    svc.score(t.modelId(), new SubProgress(p, 0.5, 1));
+                    svc.activate(t.modelId());
+                    return t.modelId();
+                })
+                .onProgress((f, m) -> progress.set(f))
+                .onSuccess(id -> {
+                    message.set("Version " + id + " (" + row.detector() + ") is active; the queue shows its scores.");
+                    model.reload(null);
+                })
+                .onError(e -> message.set(dev.seqwatch.ui.common.ErrorDialogs.messageFor(e,
+                        java.util.ResourceBundle.getBundle("i18n.messages"))))
+                .onCancelled(() -> message.set("Activation cancelled; the active version did not change."))
+                .andFinally(() -> {
+                    busy.set(false);
+                    running = null;
+                }));
+        return true;
+    }
+
+    /** The fraud types any row has a recall for, sorted. */
+    public List<String> fraudTypes() {
+        return rows.stream().filter(r -> r.evaluation() != null && r.evaluation().perFraudType() != null)
+                .flatMap(r -> r.evaluation().perFraudType().keySet().stream()).distinct().sorted().toList();
+    }
+
+    /** Recall of one fraud type at the row's operating point, as text ("" when the row has none). */
+    public static String recallOf(DetectorComparison.Row r, String type) {
+        if (r.evaluation() == null || r.evaluation().perFraudType() == null) {
+            return "";
+        }
+        int[] v = r.evaluation().perFraudType().get(type);
+        return v == null || v[1] == 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) v[0] / v[1]);
     }
 
     static String best(DetectorComparison.Report r) {

@@ -90,5 +90,16 @@ class ModelsViewModelTest {
         assertThat(cmp.rows()).extracting(r -> r.detector()).contains("markov", "zscore");
         assertThat(cmp.rows()).filteredOn(r -> r.error() == null).allMatch(r -> r.curve() != null);
         assertThat(cmp.messageProperty().get()).contains("Best by PR-AUC");
+        // per fraud type recall for the table, and a compared row made the active model
+        assertThat(cmp.fraudTypes()).isNotEmpty();
+        var markovRow = cmp.rows().stream().filter(r -> r.detector().equals("markov") && r.error() == null).findFirst().orElseThrow();
+        assertThat(dev.seqwatch.ui.compare.CompareViewModel.recallOf(markovRow, cmp.fraudTypes().get(0))).matches("\\d\\.\\d\\d|");
+        int before = model.service().workspace().read(c -> new dev.seqwatch.store.ModelDao().active(c)).map(m -> m.id()).orElse(0);
+        assertThat(cmp.activate(markovRow)).isTrue();
+        assertThat(tasks.unhandledErrors()).isEmpty();
+        var active = model.service().workspace().read(c -> new dev.seqwatch.store.ModelDao().active(c)).orElseThrow();
+        assertThat(active.id()).isNotEqualTo(before);
+        assertThat(active.detector()).isEqualTo("markov");
+        assertThat(cmp.messageProperty().get()).contains("is active");
     }
 }
