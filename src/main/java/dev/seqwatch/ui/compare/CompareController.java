@@ -85,12 +85,28 @@ public final class CompareController {
                 col("P@k", r -> r.evaluation() == null ? "" : VersionRow.fmt(r.evaluation().precisionAtK())),
                 col("time", r -> String.format(Locale.ROOT, "%.1f s", (r.fitMillis() + r.scoreMillis()) / 1000.0)),
                 col("error", r -> r.error() == null ? "" : r.error())));
-        for (String type : vm.fraudTypes()) {
-            TableColumn<DetectorComparison.Row, String> c = col("recall " + type.replace('_', ' '), r -> CompareViewModel.recallOf(r, type));
-            c.setPrefWidth(80);
+        List<String> types = vm.fraudTypes();
+        for (String type : types) {
+            TableColumn<DetectorComparison.Row, String> c = col(shortName(type), r -> CompareViewModel.recallOf(r, type));
+            c.setPrefWidth(78);
             cols.add(c);
         }
         table.getColumns().setAll(cols);
+        // with the per-type recall columns the table is wider than the pane: scroll instead of squeezing
+        // every header to "rec..." (seen in the screenshot)
+        table.setColumnResizePolicy(types.isEmpty() ? TableView.CONSTRAINED_RESIZE_POLICY : TableView.UNCONSTRAINED_RESIZE_POLICY);
+    }
+
+    /** Short header for the recall of a fraud type, so the columns stay tellable apart. */
+    static String shortName(String type) {
+        return "recall " + switch (type) {
+            case "account_takeover" -> "ATO";
+            case "click_farming" -> "click farm";
+            case "order_brushing" -> "brushing";
+            case "scripted_bot" -> "bots";
+            case "coupon_abuse" -> "coupon";
+            default -> type.replace('_', ' ');
+        };
     }
 
     @FXML

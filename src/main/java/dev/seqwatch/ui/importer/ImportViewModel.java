@@ -117,13 +117,19 @@ public final class ImportViewModel {
         validate();
     }
 
+    /** The column chosen for {@code f}, -1 for none (a combo box is briefly empty while its choices are refilled). */
+    private int mapped(Field f) {
+        Integer v = mapping.get(f).get();
+        return v == null ? -1 : v;
+    }
+
     /** Checks the mapping as the importer will; the message says what is missing. */
     public boolean validate() {
         if (columns.isEmpty()) {
             return false;
         }
         for (Field f : Field.values()) {
-            if (f.required() && mapping.get(f).get() < 0) {
+            if (f.required() && mapped(f) < 0) {
                 problem.set("Choose the column that holds the " + f.option() + " (required).");
                 return false;
             }
@@ -132,7 +138,7 @@ public final class ImportViewModel {
             int[] resolved = mappingFor().resolve(header.get() ? columnNames() : null);
             for (Field f : Field.values()) {
                 int r = resolved[f.ordinal()];
-                if (mapping.get(f).get() < 0 && r >= 0) {
+                if (mapped(f) < 0 && r >= 0) {
                     // an unmapped optional field is still auto-detected by name: say so rather than surprise
                     problem.set("The importer always reads column '" + columns.get(r).name() + "' as the " + f.option()
                             + " (detected by its name); choose it in the mapping.");
@@ -155,8 +161,8 @@ public final class ImportViewModel {
     ColumnMapping mappingFor() {
         ColumnMapping m = ColumnMapping.auto();
         for (Field f : Field.values()) {
-            Integer i = mapping.get(f).get();
-            if (i != null && i >= 0 && i < columns.size()) {
+            int i = mapped(f);
+            if (i >= 0 && i < columns.size()) {
                 m.set(f, header.get() ? columns.get(i).name() : Integer.toString(i));
             }
         }
