@@ -91,10 +91,10 @@ public final class CompareController {
             c.setPrefWidth(78);
             cols.add(c);
         }
-        table.getColumns().setAll(cols);
         // with the per-type recall columns the table is wider than the pane: scroll instead of squeezing
-        // every header to "rec..." (seen in the screenshot)
+        // every header to "rec..." (seen in the screenshot); the policy must be set before the columns
         table.setColumnResizePolicy(types.isEmpty() ? TableView.CONSTRAINED_RESIZE_POLICY : TableView.UNCONSTRAINED_RESIZE_POLICY);
+        table.getColumns().setAll(cols);
     }
 
     /** Short header for the recall of a fraud type, so the columns stay tellable apart. */
