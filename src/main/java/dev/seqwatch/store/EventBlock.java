@@ -124,17 +124,11 @@ public final class EventBlock {
     static EventBlock decode(long firstEventId, byte[] data, String where) {
         try {
             In in = new In(data);
-            if (in.int32() != MAGIC) {
-                throw new StoreException(where + ": not an event block (bad magic)");
-            }
-            int users = in.varint();
-            int n = in.varint();
-            if (users < 0 || n < 0 || users > n && n > 0 || n > data.length) {
-                throw new StoreException(where + ": damaged event block (counts " + users + "/" + n + ")");
-            }
-            String[] ids = new String[users];
-            int[] start = new int[users + 1];
-            readUsers(in, ids, start, n, where);
+            Users head = readHead(in, data.length, where);
+            String[] ids = head.ids();
+            int[] start = head.start();
+            int users = ids.length;
+            int n = start[users];
             String[] actions = in.strings();
             String[] items = in.strings();
             String[] cats = in.strings();
@@ -168,32 +162,32 @@ public final class EventBlock {
 
     static Users decodeUsers(byte[] data, String where) {
         try {
-            In in = new In(data);
-            if (in.int32() != MAGIC) {
-                throw new StoreException(where + ": not an event block (bad magic)");
-            }
-            int users = in.varint();
-            int n = in.varint();
-            if (users < 0 || n < 0 || users > n && n > 0 || n > data.length) {
-                throw new StoreException(where + ": damaged event block (counts " + users + "/" + n + ")");
-            }
-            String[] ids = new String[users];
-            int[] start = new int[users + 1];
-            readUsers(in, ids, start, n, where);
-            return new Users(ids, start);
+            return readHead(new In(data), data.length, where);
         } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new StoreException(where + ": damaged event block (truncated)", e);
         }
     }
 
-    private static void readUsers(In in, String[] ids, int[] start, int n, String where) {
-        for (int u = 0; u < ids.length; u++) {
+    /** Reads the magic, the counts and the user table: everything before the string tables. */
+    private static Users readHead(In in, int length, String where) {
+        if (in.int32() != MAGIC) {
+            throw new StoreException(where + ": not an event block (bad magic)");
+        }
+        int users = in.varint();
+        int n = in.varint();
+        if (users < 0 || n < 0 || users > n && n > 0 || n > length) {
+            throw new StoreException(where + ": damaged event block (counts " + users + "/" + n + ")");
+        }
+        String[] ids = new String[users];
+        int[] start = new int[users + 1];
+        for (int u = 0; u < users; u++) {
             ids[u] = in.string();
             start[u + 1] = start[u] + in.varint();
         }
-        if (start[ids.length] != n) {
+        if (start[users] != n) {
             throw new StoreException(where + ": damaged event block (user counts do not add up)");
         }
+        return new Users(ids, start);
     }
 
     private static int checkCode(int code, int size, String where) {
