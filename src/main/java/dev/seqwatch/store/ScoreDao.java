@@ -350,55 +350,57 @@ public final class ScoreDao {
     /** The ranked users of a model, rank 1 first (empty when it has no scores). */
     public List<UserScoreRow> userScores(Connection c, int modelId) throws SQLException {
         List<UserScoreRow> out = new ArrayList<>();
-        readUserBlocks(c, modelId, Integer.MAX_VALUE, b -> {
+        for (UserScoreBlock b : userBlocks(c, modelId, Integer.MAX_VALUE)) {
             for (int i = 0; i < b.size(); i++) {
                 out.add(new UserScoreRow(b.userIds[i], b.scores[i], b.rank(i)));
             }
-        });
+        }
         return out;
     }
 
     /** The users ranked 1..{@code maxRank} of a model, rank 1 first; reads only the blocks holding them. */
     public List<String> topUsers(Connection c, int modelId, int maxRank) throws SQLException {
         List<String> out = new ArrayList<>();
-        readUserBlocks(c, modelId, maxRank, b -> {
+        for (UserScoreBlock b : userBlocks(c, modelId, maxRank)) {
             for (int i = 0; i < b.size() && b.rank(i) <= maxRank; i++) {
                 out.add(b.userIds[i]);
             }
-        });
+        }
         return out;
     }
 
-    /** Number of users with a score under {@code modelId} (0: not scored). */
-    public int userCount(Connection c, int modelId) throws SQLException {
-        int[] n = {0};
-        readUserBlocks(c, modelId, Integer.MAX_VALUE, b -> n[0] += b.size());
-        return n[0];
-    }
-
-    /** Feeds the current generation's user blocks in rank order until one reaches {@code maxRank}. */
-    private static void readUserBlocks(Connection c, int modelId, int maxRank, java.util.function.Consumer<UserScoreBlock> each)
-            throws SQLException {
-        int gen = currentGeneration(c, modelId);
-        if (gen == 0 || maxRank < 1) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT data FROM user_score_block WHERE model_id = ? AND gen = ? AND block_no = ?")) {
-            int nextRank = 1;
-            for (int blockNo = 0; nextRank <= maxRank; blockNo++) {
-                ps.setInt(1, modelId);
-                ps.setInt(2, gen);
-                ps.setInt(3, blockNo);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return;
+    /**
+     * The visible generation's user blocks in rank order, up to the one holding {@code maxRank}. A
+     * scoring that switches generations and deletes the old blocks while this reads is noticed (the
+     * generation changed) and the read starts over, so the list is never a cut-off mix.
+     */
+    private static List<UserScoreBlock> userBlocks(Connection c, int modelId, int maxRank) throws SQLException {
+        while (true) {
+            int gen = currentGeneration(c, modelId);
+            List<UserScoreBlock> out = new ArrayList<>();
+            if (gen == 0 || maxRank < 1) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT data FROM user_score_block WHERE model_id = ? AND gen = ? AND block_no = ?")) {
+                int nextRank = 1;
+                for (int blockNo = 0; nextRank <= maxRank; blockNo++) {
+                    ps.setInt(1, modelId);
+                    ps.setInt(2, gen);
+                    ps.setInt(3, blockNo);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            break;
+                        }
+                        UserScoreBlock b = UserScoreBlock.decode(rs.getBytes(1), nextRank,
+                                "user scores of model " + modelId + " (block " + blockNo + ")");
+                        out.add(b);
+                        nextRank += b.size();
                     }
-                    UserScoreBlock b = UserScoreBlock.decode(rs.getBytes(1), nextRank,
-                            "user scores of model " + modelId + " (block " + blockNo + ")");
-                    each.accept(b);
-                    nextRank += b.size();
                 }
+            }
+            if (currentGeneration(c, modelId) == gen) {
+                return out;
             }
         }
     }
@@ -447,6 +449,9 @@ public final class ScoreDao {
         for (List<UserStep> l : out.values()) {
             l.sort(Comparator.comparingLong(UserStep::ts).thenComparingLong(UserStep::eventId));
         }
+        if (gen > 0 && gen != currentGeneration(c, modelId)) {
+            return stepsOf(c, modelId, userIds, p); // re-scored while reading: read the new generation
+        }
         return out;
     }
 
@@ -468,6 +473,9 @@ public final class ScoreDao {
                     all[n++] = f;
                 }
             }
+        }
+        if (gen != currentGeneration(c, modelId)) {
+            return sortedStepScores(c, modelId); // re-scored while reading
         }
         float[] out = Arrays.copyOf(all, n);
         Arrays.sort(out);
@@ -499,6 +507,9 @@ public final class ScoreDao {
                 order.add(new long[]{blk.ts[k], blk.firstEventId + k, rows.size()});
                 rows.add(new StepScoreRow(blk.firstEventId + k, sb.score[k], sb.expected(k)));
             }
+        }
+        if (gen != currentGeneration(c, modelId)) {
+            return stepScores(c, modelId, userId); // re-scored while reading
         }
         order.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
         List<StepScoreRow> out = new ArrayList<>(rows.size());
