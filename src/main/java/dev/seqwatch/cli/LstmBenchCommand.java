@@ -60,8 +60,10 @@ public final class LstmBenchCommand implements Callable<Integer> {
     String python;
     @Option(names = "--incremental", description = "also measure scoring new events with carried state vs full rescoring")
     boolean incremental;
-    @Option(names = "--engine", defaultValue = "fused", description = "fused (ours: libnd4j lstmLayer ops) or mln (plain DL4J MultiLayerNetwork baseline)")
-    String engine;
+    @Option(names = "--engine", defaultValue = "auto", split = ",",
+            description = "auto (what train/score use here), java (Java kernels), nd4j (libnd4j lstmLayer ops) or mln "
+                    + "(plain DL4J MultiLayerNetwork baseline); several, comma-separated, run alternately in each round")
+    List<String> engines;
     @Option(names = "--json", description = "one JSON object on stdout")
     boolean json;
 
@@ -70,25 +72,38 @@ public final class LstmBenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(events)) {
             throw new UserFacingException(events + ": no such events file");
         }
-        System.err.println("seqwatch: backend " + LstmBackend.describe());
+        System.err.println("seqwatch: train/score use " + LstmBackend.describe());
         LstmBenchmark.Data d = LstmBenchmark.load(events, userCol, timeCol, actionCol, maxLen);
         LstmBenchmark.Config c = new LstmBenchmark.Config(hidden, layers, embed, epochs, batch, maxLen, seed, warmup);
-        List<LstmBenchmark.Result> ours = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String e : engines) {
+            String n = "auto".equals(e) ? LstmBackend.engine() : e;
+            if (!List.of("java", "nd4j", "mln").contains(n)) {
+                throw new UserFacingException("--engine " + e + ": use auto, java, nd4j or mln");
+            }
+            names.add(n);
+        }
+        List<List<LstmBenchmark.Result>> results = new ArrayList<>();
+        names.forEach(n -> results.add(new ArrayList<>()));
         List<ObjectNode> peers = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
-            LstmBenchmark.Result res = "mln".equals(engine) ? LstmBenchmark.runMultiLayerNetwork(d, c) : LstmBenchmark.run(d, c);
-            ours.add(res);
-            System.err.printf("seqwatch: run %d: train %.0f steps/s, score %.0f steps/s, mean nll %.4f%n", r + 1,
-                    res.trainStepsPerSecond(epochs), res.scoreStepsPerSecond(), res.meanNll());
+            for (int k = 0; k < names.size(); k++) {
+                String n = names.get(k);
+                LstmBenchmark.Result res = "mln".equals(n) ? LstmBenchmark.runMultiLayerNetwork(d, c) : LstmBenchmark.run(d, c, n);
+                results.get(k).add(res);
+                System.err.printf("seqwatch: run %d, %s: train %.0f steps/s, score %.0f steps/s, mean nll %.4f%n", r + 1,
+                        n, res.trainStepsPerSecond(epochs), res.scoreStepsPerSecond(), res.meanNll());
+            }
             if (peer != null) {
                 ObjectNode p = runPeer();
                 peers.add(p);
                 System.err.println("seqwatch: peer run " + (r + 1) + ": " + p);
             }
         }
+        List<LstmBenchmark.Result> ours = results.get(0);
         ObjectNode o = ModelFile.json().createObjectNode();
-        o.put("engine", "seqwatch-dl4j-" + ("mln".equals(engine) ? "multilayernetwork-" : "fused-lstmLayer-") + LstmBackend.describe());
-        o.put("threads", LstmBackend.threads());
+        o.put("engine", engineName(names.get(0), d, c));
+        o.put("threads", "java".equals(names.get(0)) ? LstmBackend.threads() : org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads());
         o.put("sequences", d.windows().size());
         o.put("vocab", d.vocab());
         o.put("steps", d.steps());
@@ -117,6 +132,29 @@ public final class LstmBenchCommand implements Callable<Integer> {
             o.put("train_ratio", Math.round(tr / ptr * 100) / 100.0);
             o.put("score_ratio", Math.round(sc / psc * 100) / 100.0);
         }
+        if (names.size() > 1) {
+            ArrayNode others = o.putArray("other_engines");
+            for (int k = 1; k < names.size(); k++) {
+                List<LstmBenchmark.Result> rs = results.get(k);
+                ObjectNode e = others.addObject();
+                e.put("engine", engineName(names.get(k), d, c));
+                double etr = LstmBenchmark.median(rs.stream().mapToDouble(x -> x.trainStepsPerSecond(epochs)).toArray());
+                double esc = LstmBenchmark.median(rs.stream().mapToDouble(LstmBenchmark.Result::scoreStepsPerSecond).toArray());
+                e.put("train_steps_per_s", Math.round(etr));
+                e.put("score_steps_per_s", Math.round(esc));
+                e.put("mean_nll", Math.round(rs.get(rs.size() / 2).meanNll() * 1e4) / 1e4);
+                ArrayNode ea = e.putArray("train_steps_per_s_all");
+                rs.forEach(x -> ea.add(Math.round(x.trainStepsPerSecond(epochs))));
+                ArrayNode es = e.putArray("score_steps_per_s_all");
+                rs.forEach(x -> es.add(Math.round(x.scoreStepsPerSecond())));
+                if (!peers.isEmpty()) {
+                    double ptr = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("train_steps_per_s").asDouble()).toArray());
+                    double psc = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("score_steps_per_s").asDouble()).toArray());
+                    e.put("train_ratio", Math.round(etr / ptr * 100) / 100.0);
+                    e.put("score_ratio", Math.round(esc / psc * 100) / 100.0);
+                }
+            }
+        }
         if (incremental) {
             ArrayNode inc = o.putArray("incremental");
             for (LstmBenchmark.Incremental i : LstmBenchmark.incremental(d, c, new int[]{200, 2000, 20000},
@@ -130,6 +168,14 @@ public final class LstmBenchCommand implements Callable<Integer> {
         }
         System.out.println(json ? o.toString() : o.toPrettyString());
         return 0;
+    }
+
+    private static String engineName(String n, LstmBenchmark.Data d, LstmBenchmark.Config c) {
+        return switch (n) {
+            case "mln" -> "seqwatch-dl4j-multilayernetwork";
+            case "nd4j" -> "seqwatch-nd4j-lstmLayer (" + LstmBackend.describeNd4j() + ")";
+            default -> "seqwatch-" + LstmBenchmark.describe(n, d, c).replace(' ', '-').replace(",", "");
+        };
     }
 
     private ObjectNode runPeer() throws Exception {

@@ -121,20 +121,26 @@ public final class LstmBenchmark {
         return out;
     }
 
+    /** Our engine as {@link LstmNet#create} picks it (or as {@code -Dseqwatch.lstm.engine} forces). */
     public static Result run(Data d, Config c) {
+        return run(d, c, LstmNet.engineName());
+    }
+
+    /** Engine "java" (Java kernels) or "nd4j" (libnd4j's fused lstmLayer ops). */
+    public static Result run(Data d, Config c, String engine) {
         List<Batch> batches = batches(d.windows(), c.batch());
         if (c.warmupBatches() > 0) { // JIT and native library warm-up on a throwaway network
-            LstmNet w = new LstmNet(d.vocab(), c.embed(), c.hidden(), c.layers(), -1);
+            LstmNet w = engine(engine, d.vocab(), c);
             w.initialise(c.seed() + 1);
             for (int i = 0; i < Math.min(c.warmupBatches(), batches.size()); i++) {
                 Batch b = batches.get(i);
                 w.trainBatch(b.inputs(), b.targets(), b.steps(), b.size(), null, null);
-                w.forward(b.inputs(), b.steps(), b.size(), null, false);
+                w.forward(b.inputs(), LstmNet.lengthsFromTargets(b.targets(), b.steps(), b.size()), b.steps(), b.size(), null, false);
             }
         }
-        LstmNet net = new LstmNet(d.vocab(), c.embed(), c.hidden(), c.layers(), -1);
+        LstmNet net = engine(engine, d.vocab(), c);
         net.initialise(c.seed());
-        java.util.Arrays.fill(LstmNet.PHASE_NANOS, 0);
+        java.util.Arrays.fill(Nd4jLstmNet.PHASE_NANOS, 0);
         long t0 = System.nanoTime();
         for (int e = 0; e < c.epochs(); e++) {
             for (Batch b : batches) {
@@ -142,17 +148,18 @@ public final class LstmBenchmark {
             }
         }
         double train = (System.nanoTime() - t0) / 1e9;
-        if (Boolean.getBoolean("seqwatch.profile")) {
+        if (Boolean.getBoolean("seqwatch.profile") && net instanceof Nd4jLstmNet) {
             StringBuilder sb = new StringBuilder("seqwatch: training phases (ms):");
-            for (int i = 0; i < LstmNet.PHASES.length; i++) {
-                sb.append(' ').append(LstmNet.PHASES[i]).append('=').append(LstmNet.PHASE_NANOS[i] / 1_000_000);
+            for (int i = 0; i < Nd4jLstmNet.PHASES.length; i++) {
+                sb.append(' ').append(Nd4jLstmNet.PHASES[i]).append('=').append(Nd4jLstmNet.PHASE_NANOS[i] / 1_000_000);
             }
             System.err.println(sb);
         }
         t0 = System.nanoTime();
         double nll = 0;
         for (Batch b : batches) {
-            nll += StepScorer.sumNll(net.forward(b.inputs(), b.steps(), b.size(), null, false).logits(),
+            int[] len = LstmNet.lengthsFromTargets(b.targets(), b.steps(), b.size());
+            nll += StepScorer.sumNll(net.forward(b.inputs(), len, b.steps(), b.size(), null, false).logits(),
                     b.targets(), net.vocab);
         }
         double score = (System.nanoTime() - t0) / 1e9;
@@ -216,8 +223,8 @@ public final class LstmBenchmark {
             var out = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
             var p = out.mul(ds.getLabels()).sum(1); // [B, T] probability of the actual next token
             var mask = ds.getLabelsMaskArray();
-            float[] pv = LstmNet.floats(p);
-            float[] mv = LstmNet.floats(mask);
+            float[] pv = Nd4jLstmNet.floats(p);
+            float[] mv = Nd4jLstmNet.floats(mask);
             for (int i = 0; i < pv.length; i++) {
                 if (mv[i] > 0) {
                     nll -= Math.log(pv[i]);
@@ -232,8 +239,21 @@ public final class LstmBenchmark {
     public record Incremental(int historySteps, int newSteps, double fullMillis, double incrementalMillis) {
     }
 
+    private static LstmNet engine(String engine, int vocab, Config c) {
+        return switch (engine) {
+            case "java" -> new JavaLstmNet(vocab, c.embed(), c.hidden(), c.layers(), -1);
+            case "nd4j" -> new Nd4jLstmNet(vocab, c.embed(), c.hidden(), c.layers(), -1);
+            default -> throw new UserFacingException("unknown LSTM engine '" + engine + "' (java, nd4j or mln)");
+        };
+    }
+
+    /** Human-readable name of an engine for benchmark output. */
+    public static String describe(String engine, Data d, Config c) {
+        return engine(engine, d.vocab(), c).describe();
+    }
+
     public static List<Incremental> incremental(Data d, Config c, int[] histories, int[] news, int repeats) {
-        LstmNet net = new LstmNet(d.vocab(), c.embed(), c.hidden(), c.layers(), -1);
+        LstmNet net = LstmNet.create(d.vocab(), c.embed(), c.hidden(), c.layers(), -1);
         net.initialise(c.seed());
         // one long synthetic history made of the data's windows, end to end
         int maxH = Arrays.stream(histories).max().orElse(0) + Arrays.stream(news).max().orElse(0);
@@ -272,7 +292,7 @@ public final class LstmBenchmark {
     private static LstmNet.State chunked(LstmNet net, int[] stream, int from, int to, int maxLen, LstmNet.State s) {
         for (int a = from; a < to; a += maxLen) {
             int b = Math.min(to, a + maxLen);
-            LstmNet.Forward f = net.forward(Arrays.copyOfRange(stream, a, b), b - a, 1, s, true);
+            LstmNet.Forward f = net.forward(Arrays.copyOfRange(stream, a, b), null, b - a, 1, s, true);
             s = f.last();
         }
         return s;

@@ -84,7 +84,7 @@ public final class LstmDetector implements Detector {
         long sessionGap = (long) (o.doubleParam("session_gap_minutes", 30) * 60_000);
         int epochs = o.epochsOr(8);
         scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap);
-        net = new LstmNet(scheme.vocab(), embed, hidden, layers, TokenScheme.UNSEEN);
+        net = LstmNet.create(scheme.vocab(), embed, hidden, layers, TokenScheme.UNSEEN);
         net.initialise(o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
 
@@ -330,7 +330,7 @@ public final class LstmDetector implements Detector {
             int[] in = new int[t * b];
             int[] tg = new int[t * b];
             fill(streams, g, a, t, in, tg);
-            LstmNet.Forward f = net.forward(in, t, b, state, true);
+            LstmNet.Forward f = net.forward(in, LstmNet.lengthsFromTargets(tg, t, b), t, b, state, true);
             state = f.last();
             float[] z = f.logits();
             for (int k = 0; k < t * b; k++) {
@@ -477,7 +477,7 @@ public final class LstmDetector implements Detector {
                 throw new UserFacingException("LSTM model file is truncated or corrupt: " + f.entry("params.f32").length
                         + " bytes of parameters, expected " + expected);
             }
-            d.net = new LstmNet(vocab, embed, hidden, layers, TokenScheme.UNSEEN);
+            d.net = LstmNet.create(vocab, embed, hidden, layers, TokenScheme.UNSEEN);
             d.maxLen = p.path("max_len").asInt(200);
             d.topK = p.path("top_k").asInt(3);
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));

@@ -1,36 +1,31 @@
 package dev.seqwatch.detect.lstm;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.AdamUpdater;
-import org.nd4j.linalg.learning.config.Adam;
-
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Embedding -> L stacked LSTM layers -> dense softmax over the next token, on ND4J.
+ * Embedding -> L stacked LSTM layers -> dense softmax over the next token: the network behind the LSTM
+ * detector, with two interchangeable engines that hold the same parameters in the same flat layout
+ * (so a model file trained by one loads into the other and gives the same scores):
+ * <ul>
+ *   <li>{@link JavaLstmNet}, the CPU engine: one fused pass per sequence (all layers, all timesteps, the
+ *   output layer and the loss), sequences spread over the cores, padded steps skipped;</li>
+ *   <li>{@link Nd4jLstmNet}, the ND4J engine (libnd4j's fused {@code lstmLayer} / {@code lstmLayer_bp}
+ *   ops), used on the CUDA backend.</li>
+ * </ul>
  *
- * <p>Why not a DL4J {@code MultiLayerNetwork}: measured on the 2-core machines it runs at about a fifth
- * of PyTorch's speed for this shape (per-timestep Java-side gate arithmetic, masks and workspaces). Here
- * every LSTM layer is ONE native call per batch: libnd4j's fused {@code lstmLayer} op for the forward pass
- * and {@code lstmLayer_bp} for the backward pass (gates fused, one gemm per timestep over the whole
- * batch), time-major {@code [T, B, n]} so each timestep is a contiguous block. Embedding lookup, its
- * gradient and the softmax/cross-entropy run as plain loops over float arrays (vocabularies are small);
- * the output projection is one gemm over all {@code T*B} positions. The same ops exist in the CUDA backend.
- *
- * <p>Padding is always at the end of a sequence: the LSTM is causal, so padded steps never change the
- * outputs of real steps, and a zero loss mask at padded targets makes their gradients zero. No per-example
- * sequence-length input is passed (libnd4j then loops example by example, which is much slower).
- *
- * <p>Parameters live in one flat float vector (views per weight) so saving, loading and the Adam
- * update (ND4J's {@link AdamUpdater}) each touch a single array.
+ * <p>Layout of the parameter vector: embeddings {@code [V, E]}; per layer input weights {@code [in, 4H]},
+ * recurrent weights {@code [H, 4H]}, bias {@code [4H]} (gate blocks in the order input, forget, cell,
+ * output, as libnd4j's lstmLayer reads them); output weights {@code [H, V]}, output bias {@code [V]}; all
+ * row-major. Inputs and targets are time-major: position {@code t * batch + b}.
  */
-final class LstmNet {
+abstract class LstmNet {
     /** Token code that never contributes to the loss (padding, or no target). */
     static final int NO_TARGET = -1;
+
+    /** Which engine {@link #create} builds: {@code -Dseqwatch.lstm.engine=java|nd4j}, default by backend. */
+    static final String ENGINE_PROPERTY = "seqwatch.lstm.engine";
 
     final int vocab;
     final int embed;
@@ -39,29 +34,8 @@ final class LstmNet {
     /** Input token whose embedding is fixed at zero (unseen actions), or -1. */
     final int zeroToken;
 
-    private final INDArray params;
-    private final INDArray grads;
-    private final INDArray emb;
-    private final INDArray[] wx;
-    private final INDArray[] wr;
-    private final INDArray[] bias;
-    private final INDArray wo;
-    private final INDArray bo;
-    private final INDArray gEmb;
-    private final INDArray[] gWx;
-    private final INDArray[] gWr;
-    private final INDArray[] gB;
-    private final INDArray gWo;
-    private final INDArray gBo;
-
-    /** Nanoseconds per training phase (embed, lstm forward, output+loss, lstm backward, embedding grad, update). */
-    static final long[] PHASE_NANOS = new long[6];
-    static final String[] PHASES = {"embed", "lstm_fwd", "output_loss", "lstm_bp", "embed_grad", "update"};
-
-    private AdamUpdater adam;
-    private int iteration;
-    private double learningRate = 1e-3;
-    private double clipNorm = 5.0;
+    double learningRate = 1e-3;
+    double clipNorm = 5.0;
 
     LstmNet(int vocab, int embed, int hidden, int layers, int zeroToken) {
         if (vocab < 1 || embed < 1 || hidden < 1 || layers < 1) {
@@ -72,36 +46,25 @@ final class LstmNet {
         this.hidden = hidden;
         this.layers = layers;
         this.zeroToken = zeroToken;
-        long n = parameterCount(vocab, embed, hidden, layers);
-        params = Nd4j.create(DataType.FLOAT, n);
-        grads = Nd4j.create(DataType.FLOAT, n);
-        wx = new INDArray[layers];
-        wr = new INDArray[layers];
-        bias = new INDArray[layers];
-        gWx = new INDArray[layers];
-        gWr = new INDArray[layers];
-        gB = new INDArray[layers];
-        long off = 0;
-        emb = view(params, off, vocab, embed);
-        gEmb = view(grads, off, vocab, embed);
-        off += (long) vocab * embed;
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? embed : hidden;
-            wx[l] = view(params, off, in, 4 * hidden);
-            gWx[l] = view(grads, off, in, 4 * hidden);
-            off += (long) in * 4 * hidden;
-            wr[l] = view(params, off, hidden, 4 * hidden);
-            gWr[l] = view(grads, off, hidden, 4 * hidden);
-            off += (long) hidden * 4 * hidden;
-            bias[l] = params.get(NDArrayIndex.interval(off, off + 4L * hidden));
-            gB[l] = grads.get(NDArrayIndex.interval(off, off + 4L * hidden));
-            off += 4L * hidden;
+    }
+
+    /** The engine for this machine: ND4J's on a CUDA backend, the Java kernels on the CPU (see class doc). */
+    static LstmNet create(int vocab, int embed, int hidden, int layers, int zeroToken) {
+        return "nd4j".equals(engineName())
+                ? new Nd4jLstmNet(vocab, embed, hidden, layers, zeroToken)
+                : new JavaLstmNet(vocab, embed, hidden, layers, zeroToken);
+    }
+
+    /** "java" or "nd4j": the property if set, otherwise nd4j exactly when the ND4J backend is CUDA. */
+    static String engineName() {
+        String p = System.getProperty(ENGINE_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        if (p.equals("java") || p.equals("nd4j")) {
+            return p;
         }
-        wo = view(params, off, hidden, vocab);
-        gWo = view(grads, off, hidden, vocab);
-        off += (long) hidden * vocab;
-        bo = params.get(NDArrayIndex.interval(off, off + vocab));
-        gBo = grads.get(NDArrayIndex.interval(off, off + vocab));
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + " must be java or nd4j, not " + p);
+        }
+        return LstmBackend.isCuda() ? "nd4j" : "java";
     }
 
     static long parameterCount(int vocab, int embed, int hidden, int layers) {
@@ -113,20 +76,29 @@ final class LstmNet {
         return n + (long) hidden * vocab + vocab;
     }
 
-    /** The values of {@code a} in 'c' order as a fresh Java array. */
-    static float[] floats(INDArray a) {
-        INDArray c = a.isView() || a.offset() != 0 || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
-        return c.data().asFloat();
+    long parameterCount() {
+        return parameterCount(vocab, embed, hidden, layers);
     }
 
-    private static INDArray view(INDArray flat, long off, int rows, int cols) {
-        return flat.get(NDArrayIndex.interval(off, off + (long) rows * cols)).reshape('c', rows, cols);
+    /** Offset of layer {@code l}'s input weights in the parameter vector (recurrent weights and bias follow). */
+    final int layerOffset(int l) {
+        long off = (long) vocab * embed;
+        for (int k = 0; k < l; k++) {
+            int in = k == 0 ? embed : hidden;
+            off += (long) in * 4 * hidden + (long) hidden * 4 * hidden + 4L * hidden;
+        }
+        return Math.toIntExact(off);
+    }
+
+    /** Offset of the output weights {@code [H, V]} (the output bias follows). */
+    final int outputOffset() {
+        return layerOffset(layers);
     }
 
     /** PyTorch-like initialisation from {@code seed}: embeddings N(0,1), the rest U(-1/sqrt(H), 1/sqrt(H)). */
     void initialise(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        float[] p = new float[(int) params.length()];
+        float[] p = new float[Math.toIntExact(parameterCount())];
         int nEmb = vocab * embed;
         for (int i = 0; i < nEmb; i++) {
             p[i] = (float) gaussian(r);
@@ -136,11 +108,10 @@ final class LstmNet {
             p[i] = (float) ((r.nextDouble() * 2 - 1) * k);
         }
         if (zeroToken >= 0) {
-            java.util.Arrays.fill(p, zeroToken * embed, (zeroToken + 1) * embed, 0f);
+            Arrays.fill(p, zeroToken * embed, (zeroToken + 1) * embed, 0f);
         }
         setParameters(p);
-        adam = null;
-        iteration = 0;
+        resetOptimiser();
     }
 
     private static double gaussian(SplittableRandom r) {
@@ -149,251 +120,148 @@ final class LstmNet {
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
-    float[] parameters() {
-        return floats(params);
-    }
-
-    void setParameters(float[] p) {
-        if (p.length != params.length()) {
-            throw new IllegalArgumentException("expected " + params.length() + " parameters, got " + p.length);
-        }
-        params.assign(Nd4j.createFromArray(p));
-    }
-
-    long parameterCount() {
-        return params.length();
-    }
-
     void setLearningRate(double lr) {
         this.learningRate = lr;
-        this.adam = null;
+        resetOptimiser();
     }
 
-    /** LSTM state of a batch: per layer h and c, each {@code [B, H]}. Null arrays mean zeros. */
-    static final class State {
-        final INDArray[] h;
-        final INDArray[] c;
+    /** A copy of all parameters in the layout of the class doc. */
+    abstract float[] parameters();
 
-        State(INDArray[] h, INDArray[] c) {
-            this.h = h;
-            this.c = c;
-        }
+    abstract void setParameters(float[] p);
 
-        /** Rows {@code rows} of this state (for continuing a subset of the batch). */
-        State rows(int[] rows) {
-            INDArray[] nh = new INDArray[h.length];
-            INDArray[] nc = new INDArray[c.length];
-            for (int l = 0; l < h.length; l++) {
-                nh[l] = Nd4j.pullRows(h[l], 1, rows);
-                nc[l] = Nd4j.pullRows(c[l], 1, rows);
+    /** Forgets the optimiser's moments and step count (a fresh Adam). */
+    abstract void resetOptimiser();
+
+    /** Short description for benchmarks and model files, e.g. "java kernels, 2 threads". */
+    abstract String describe();
+
+    /**
+     * Forward only. {@code inputs} is time-major {@code [T*B]}; {@code lengths} (may be null = all T) gives
+     * per batch row how many leading timesteps are real: later steps are padding, an engine may skip them,
+     * and their logits are unspecified. {@code init} may be null (zeros). With {@code wantState} the state
+     * after the last timestep is returned (for rows padded at the end it is engine-specific: do not use it).
+     */
+    abstract Forward forward(int[] inputs, int[] lengths, int steps, int batch, State init, boolean wantState);
+
+    /**
+     * One Adam step on a batch (loss = mean cross-entropy over counted targets, gradient clipped to a
+     * global norm of 5). {@code targets} is time-major {@code [T*B]} with {@link #NO_TARGET} where there is
+     * nothing to predict. {@code lastState} (if not null, length 1) receives the detached final state for
+     * truncated backpropagation through time.
+     *
+     * @return {sum of -log p over counted targets, number of counted targets}
+     */
+    abstract double[] trainBatch(int[] inputs, int[] targets, int steps, int batch, State init, State[] lastState);
+
+    /** The gradient of the batch's mean loss (before clipping), without changing the network: for tests. */
+    abstract float[] gradient(int[] inputs, int[] targets, int steps, int batch, State init);
+
+    /** Per batch row: 1 + the last timestep that has a target (0 if none). Later steps are padding. */
+    static int[] lengthsFromTargets(int[] targets, int steps, int batch) {
+        int[] len = new int[batch];
+        for (int t = steps - 1; t >= 0; t--) {
+            for (int b = 0; b < batch; b++) {
+                if (len[b] == 0 && targets[t * batch + b] >= 0) {
+                    len[b] = t + 1;
+                }
             }
-            return new State(nh, nc);
         }
-
-        float[][] toArrays() {
-            float[][] out = new float[2 * h.length][];
-            for (int l = 0; l < h.length; l++) {
-                out[2 * l] = floats(h[l]);
-                out[2 * l + 1] = floats(c[l]);
-            }
-            return out;
-        }
-
-        static State fromArrays(float[][] a, int hidden) {
-            int layers = a.length / 2;
-            INDArray[] h = new INDArray[layers];
-            INDArray[] c = new INDArray[layers];
-            for (int l = 0; l < layers; l++) {
-                h[l] = Nd4j.create(a[2 * l], new long[]{1, hidden}, 'c');
-                c[l] = Nd4j.create(a[2 * l + 1], new long[]{1, hidden}, 'c');
-            }
-            return new State(h, c);
-        }
+        return len;
     }
 
     /** Output of a forward pass: logits {@code [T*B, V]} time-major (row t*B+b) and the final state. */
     record Forward(float[] logits, State last) {
     }
 
-    private INDArray embedInputs(int[] inputs, int steps, int batch) {
-        float[] table = floats(emb);
-        float[] x = new float[steps * batch * embed];
-        for (int i = 0; i < inputs.length; i++) {
-            int tok = inputs[i];
-            if (tok >= 0 && tok < vocab && tok != zeroToken) {
-                System.arraycopy(table, tok * embed, x, i * embed, embed);
-            }
-        }
-        return Nd4j.create(x, new long[]{steps, batch, embed}, 'c');
-    }
+    /** LSTM state of a batch: per layer h and c, each {@code [B*H]} row-major. */
+    static final class State {
+        final float[][] h;
+        final float[][] c;
+        final int batch;
+        final int hidden;
 
-    /**
-     * Forward only (no state kept for backprop). {@code inputs} is time-major {@code [T*B]}; {@code init}
-     * may be null (zeros). With {@code wantState} the state after the last timestep is returned (only
-     * meaningful for rows whose sequence is not padded at the end).
-     */
-    Forward forward(int[] inputs, int steps, int batch, State init, boolean wantState) {
-        INDArray x = embedInputs(inputs, steps, batch);
-        INDArray[] lastH = wantState ? new INDArray[layers] : null;
-        INDArray[] lastC = wantState ? new INDArray[layers] : null;
-        for (int l = 0; l < layers; l++) {
-            INDArray h = Nd4j.create(DataType.FLOAT, steps, batch, hidden);
-            INDArray hL = wantState ? Nd4j.create(DataType.FLOAT, batch, hidden) : null;
-            INDArray cL = wantState ? Nd4j.create(DataType.FLOAT, batch, hidden) : null;
-            Nd4j.exec(lstmForward(x, l, init == null ? null : init.h[l], init == null ? null : init.c[l], h, hL, cL));
-            if (wantState) {
-                lastH[l] = hL;
-                lastC[l] = cL;
-            }
-            x = h;
+        State(float[][] h, float[][] c, int batch, int hidden) {
+            this.h = h;
+            this.c = c;
+            this.batch = batch;
+            this.hidden = hidden;
         }
-        INDArray logits = x.reshape('c', (long) steps * batch, hidden).mmul(wo).addiRowVector(bo);
-        return new Forward(floats(logits), wantState ? new State(lastH, lastC) : null);
-    }
 
-    private DynamicCustomOp lstmForward(INDArray x, int l, INDArray hI, INDArray cI, INDArray h, INDArray hL, INDArray cL) {
-        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("lstmLayer");
-        b.addInputs(hI != null ? new INDArray[]{x, wx[l], wr[l], bias[l], hI, cI} : new INDArray[]{x, wx[l], wr[l], bias[l]});
-        b.addOutputs(hL != null ? new INDArray[]{h, hL, cL} : new INDArray[]{h});
-        // dataFormat 0 = [T,B,n], forward direction, sigmoid gates, tanh cell and output
-        b.addIntegerArguments(0, 0, 2, 0, 0);
-        b.addFloatingPointArguments(0.0);
-        b.addBooleanArguments(true, false, hI != null, cI != null, false, true, hL != null, cL != null);
-        return b.build();
-    }
+        static State zeros(int layers, int batch, int hidden) {
+            float[][] h = new float[layers][batch * hidden];
+            float[][] c = new float[layers][batch * hidden];
+            return new State(h, c, batch, hidden);
+        }
 
-    /**
-     * One Adam step on a batch. {@code targets} is time-major {@code [T*B]} with {@link #NO_TARGET} where
-     * there is nothing to predict. Returns the summed negative log-likelihood and, in {@code lastState}
-     * (if not null, length 1), the detached final state for truncated backpropagation through time.
-     *
-     * @return {sum of -log p over counted targets, number of counted targets}
-     */
-    double[] trainBatch(int[] inputs, int[] targets, int steps, int batch, State init, State[] lastState) {
-        int n = steps * batch;
-        INDArray[] xs = new INDArray[layers + 1];
-        long t0 = System.nanoTime();
-        xs[0] = embedInputs(inputs, steps, batch);
-        long t1 = System.nanoTime();
-        PHASE_NANOS[0] += t1 - t0;
-        INDArray[] lastH = lastState != null ? new INDArray[layers] : null;
-        INDArray[] lastC = lastState != null ? new INDArray[layers] : null;
-        for (int l = 0; l < layers; l++) {
-            xs[l + 1] = Nd4j.create(DataType.FLOAT, steps, batch, hidden);
-            INDArray hL = lastState != null ? Nd4j.create(DataType.FLOAT, batch, hidden) : null;
-            INDArray cL = lastState != null ? Nd4j.create(DataType.FLOAT, batch, hidden) : null;
-            Nd4j.exec(lstmForward(xs[l], l, init == null ? null : init.h[l], init == null ? null : init.c[l], xs[l + 1], hL, cL));
-            if (lastState != null) {
-                lastH[l] = hL;
-                lastC[l] = cL;
-            }
-        }
-        if (lastState != null) {
-            lastState[0] = new State(lastH, lastC);
-        }
-        long t2 = System.nanoTime();
-        PHASE_NANOS[1] += t2 - t1;
-        INDArray hFlat = xs[layers].reshape('c', n, hidden);
-        INDArray logits = hFlat.mmul(wo).addiRowVector(bo);
-        float[] z = floats(logits);
-        // softmax cross-entropy, mean over counted targets; z becomes dLoss/dlogits in place
-        int count = 0;
-        for (int t : targets) {
-            if (t >= 0) {
-                count++;
-            }
-        }
-        double nll = 0;
-        float inv = count == 0 ? 0f : 1f / count;
-        for (int i = 0; i < n; i++) {
-            int off = i * vocab;
-            int t = targets[i];
-            if (t < 0) {
-                java.util.Arrays.fill(z, off, off + vocab, 0f);
-                continue;
-            }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                max = Math.max(max, z[off + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < vocab; j++) {
-                float e = (float) Math.exp(z[off + j] - max);
-                z[off + j] = e;
-                sum += e;
-            }
-            nll += -Math.log(z[off + t] / sum);
-            float s = (float) (1.0 / sum) * inv;
-            for (int j = 0; j < vocab; j++) {
-                z[off + j] *= s;
-            }
-            z[off + t] -= inv;
-        }
-        INDArray dLogits = Nd4j.create(z, new long[]{n, vocab}, 'c');
-        gWo.assign(hFlat.transpose().mmul(dLogits));
-        gBo.assign(dLogits.sum(0));
-        INDArray dh = dLogits.mmul(wo.transpose()).reshape('c', steps, batch, hidden);
-        long t3 = System.nanoTime();
-        PHASE_NANOS[2] += t3 - t2;
-        for (int l = layers - 1; l >= 0; l--) {
-            int in = l == 0 ? embed : hidden;
-            INDArray dx = Nd4j.create(DataType.FLOAT, steps, batch, in);
-            INDArray dWx = Nd4j.create(DataType.FLOAT, in, 4 * hidden);
-            INDArray dWr = Nd4j.create(DataType.FLOAT, hidden, 4 * hidden);
-            INDArray dB = Nd4j.create(DataType.FLOAT, 4 * hidden);
-            DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("lstmLayer_bp");
-            boolean hasInit = init != null;
-            if (hasInit) {
-                b.addInputs(xs[l], wx[l], wr[l], bias[l], init.h[l], init.c[l], dh);
-                b.addOutputs(dx, dWx, dWr, dB, Nd4j.create(DataType.FLOAT, batch, hidden),
-                        Nd4j.create(DataType.FLOAT, batch, hidden));
-            } else {
-                b.addInputs(xs[l], wx[l], wr[l], bias[l], dh);
-                b.addOutputs(dx, dWx, dWr, dB);
-            }
-            b.addIntegerArguments(0, 0, 2, 0, 0);
-            b.addFloatingPointArguments(0.0);
-            b.addBooleanArguments(true, false, hasInit, hasInit, false, true, false, false);
-            Nd4j.exec(b.build());
-            gWx[l].assign(dWx);
-            gWr[l].assign(dWr);
-            gB[l].assign(dB);
-            dh = dx;
-        }
-        long t4 = System.nanoTime();
-        PHASE_NANOS[3] += t4 - t3;
-        // embedding gradient: scatter-add of dL/dx rows (padding rows are zero anyway)
-        float[] dx = floats(dh);
-        float[] ge = new float[vocab * embed];
-        for (int i = 0; i < inputs.length; i++) {
-            int tok = inputs[i];
-            if (tok >= 0 && tok < vocab && tok != zeroToken) {
-                int src = i * embed;
-                int dst = tok * embed;
-                for (int j = 0; j < embed; j++) {
-                    ge[dst + j] += dx[src + j];
+        /** Rows {@code rows} of this state (for continuing a subset of the batch). */
+        State rows(int[] rows) {
+            State s = zeros(h.length, rows.length, hidden);
+            for (int l = 0; l < h.length; l++) {
+                for (int i = 0; i < rows.length; i++) {
+                    System.arraycopy(h[l], rows[i] * hidden, s.h[l], i * hidden, hidden);
+                    System.arraycopy(c[l], rows[i] * hidden, s.c[l], i * hidden, hidden);
                 }
             }
+            return s;
         }
-        gEmb.assign(Nd4j.create(ge, new long[]{vocab, embed}, 'c'));
-        long t5 = System.nanoTime();
-        PHASE_NANOS[4] += t5 - t4;
-        applyUpdate();
-        PHASE_NANOS[5] += System.nanoTime() - t5;
-        return new double[]{nll, count};
+
+        /** Per layer h then c, for a one-row state. */
+        float[][] toArrays() {
+            float[][] out = new float[2 * h.length][];
+            for (int l = 0; l < h.length; l++) {
+                out[2 * l] = h[l].clone();
+                out[2 * l + 1] = c[l].clone();
+            }
+            return out;
+        }
+
+        static State fromArrays(float[][] a, int hidden) {
+            int layers = a.length / 2;
+            float[][] h = new float[layers][];
+            float[][] c = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                h[l] = a[2 * l].clone();
+                c[l] = a[2 * l + 1].clone();
+            }
+            return new State(h, c, h[0].length / hidden, hidden);
+        }
     }
 
-    private void applyUpdate() {
-        double norm = grads.norm2Number().doubleValue();
-        if (clipNorm > 0 && norm > clipNorm) {
-            grads.muli(clipNorm / norm);
+    /**
+     * Softmax cross-entropy over {@code rows} rows of logits, mean over counted targets: replaces {@code z} by
+     * dLoss/dlogits in place (zero rows where there is no target) and returns the summed -log p.
+     */
+    static double softmaxCrossEntropy(float[] z, int[] targets, int rows, int vocab, float invCount) {
+        double nll = 0;
+        for (int i = 0; i < rows; i++) {
+            nll += softmaxCrossEntropyRow(z, i * vocab, vocab, targets[i], invCount);
         }
-        if (adam == null) {
-            adam = new AdamUpdater(new Adam(learningRate));
-            INDArray state = Nd4j.zeros(DataType.FLOAT, 2 * params.length());
-            adam.setStateViewArray(state, params.shape(), 'c', true);
+        return nll;
+    }
+
+    /** One row of {@link #softmaxCrossEntropy}: returns -log p(target), 0 without a target. */
+    static double softmaxCrossEntropyRow(float[] z, int off, int vocab, int target, float invCount) {
+        if (target < 0) {
+            Arrays.fill(z, off, off + vocab, 0f);
+            return 0;
         }
-        adam.applyUpdater(grads, iteration++, 0);
-        params.subi(grads);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            max = Math.max(max, z[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < vocab; j++) {
+            float e = (float) Math.exp(z[off + j] - max);
+            z[off + j] = e;
+            sum += e;
+        }
+        double nll = -Math.log(z[off + target] / sum);
+        float s = (float) (1.0 / sum) * invCount;
+        for (int j = 0; j < vocab; j++) {
+            z[off + j] *= s;
+        }
+        z[off + target] -= invCount;
+        return nll;
     }
 }
