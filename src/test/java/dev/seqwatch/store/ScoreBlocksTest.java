@@ -224,6 +224,49 @@ class ScoreBlocksTest {
         }
     }
 
+    /** A queue read while the model is re-scored is one whole ranking, never a cut-off or mixed one. */
+    @Test
+    void readersDuringReScoringSeeOneCompleteRanking() throws Exception {
+        try (Workspace ws = Workspace.open(dir.resolve("ws"))) {
+            Fixture f = scoredWorkspace(ws);
+            List<List<String>> rankings = new ArrayList<>();
+            rankings.add(users(ws, f.modelId()).stream().map(ScoreDao.UserScoreRow::userId).toList());
+            for (int seed = 20; seed < 26; seed++) {
+                rankings.add(scores(f.seqs(), seed).ranked().stream().map(UserScores::userId).toList());
+            }
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> bad = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicInteger reads = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        List<String> got = users(ws, f.modelId()).stream().map(ScoreDao.UserScoreRow::userId).toList();
+                        if (!rankings.contains(got)) {
+                            throw new AssertionError("read " + got.size() + " users that are no complete ranking: " + got);
+                        }
+                        reads.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    bad.set(t);
+                }
+            });
+            reader.start();
+            try {
+                for (int seed = 20; seed < 26; seed++) {
+                    small.replace(ws, f.modelId(), scores(f.seqs(), seed), f.seqs(), ProgressListener.NONE);
+                }
+            } finally {
+                done.set(true);
+                reader.join();
+            }
+            if (bad.get() != null) {
+                throw new AssertionError(bad.get());
+            }
+            assertThat(reads.get()).isPositive();
+            assertThat(users(ws, f.modelId()).stream().map(ScoreDao.UserScoreRow::userId).toList()).isEqualTo(rankings.get(6));
+        }
+    }
+
     @Test
     void theTopRanksAreReadFromTheFirstBlocksOnly() {
         try (Workspace ws = Workspace.open(dir.resolve("ws"))) {
