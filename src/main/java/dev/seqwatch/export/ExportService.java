@@ -236,16 +236,16 @@ public final class ExportService {
                 for (FlaggedUser u : users) {
                     List<String> rec = new ArrayList<>(head.size());
                     Label l = u.label();
-                    rec.addAll(List.of(u.userId(), num(u.score()), Integer.toString(u.rank()),
+                    rec.addAll(List.of(text(u.userId()), num(u.score()), Integer.toString(u.rank()),
                             Integer.toString(ctx.model().id()), ctx.model().detector(), num(ctx.user().value()),
-                            l == null ? "" : l.fraud() ? "fraud" : "normal", l == null || l.fraudType() == null ? "" : l.fraudType(),
-                            l == null || l.note() == null ? "" : l.note(), l == null ? "" : l.analyst(),
+                            l == null ? "" : l.fraud() ? "fraud" : "normal", l == null ? "" : text(l.fraudType()),
+                            l == null ? "" : text(l.note()), l == null ? "" : text(l.analyst()),
                             l == null ? "" : l.createdAt().toString()));
                     for (int i = 0; i < o.topSteps(); i++) {
                         if (i < u.topSteps().size()) {
                             TopStep s = u.topSteps().get(i);
                             rec.addAll(List.of(Integer.toString(s.index() + 1), Instant.ofEpochMilli(s.ts()).toString(),
-                                    s.action(), nz(s.item()), num(s.score()), nz(s.expected())));
+                                    text(s.action()), text(s.item()), num(s.score()), text(s.expected())));
                         } else {
                             rec.addAll(List.of("", "", "", "", "", ""));
                         }
@@ -268,8 +268,8 @@ public final class ExportService {
                 csv.writeRecord("id", "user_id", "label", "fraud_type", "note", "analyst", "created_at", "supersedes", "current");
                 for (Label l : all) {
                     Label cur = current.get(l.userId());
-                    csv.writeRecord(Long.toString(l.id()), l.userId(), l.fraud() ? "fraud" : "normal", nz(l.fraudType()),
-                            nz(l.note()), nz(l.analyst()), l.createdAt().toString(),
+                    csv.writeRecord(Long.toString(l.id()), text(l.userId()), l.fraud() ? "fraud" : "normal", text(l.fraudType()),
+                            text(l.note()), text(l.analyst()), l.createdAt().toString(),
                             l.supersedes() == 0 ? "" : Long.toString(l.supersedes()),
                             Boolean.toString(cur != null && cur.id() == l.id()));
                 }
@@ -392,5 +392,18 @@ public final class ExportService {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    /**
+     * A text cell of an exported CSV: a value that starts with {@code = + - @}, a tab or a carriage return
+     * gets a leading apostrophe, so spreadsheet programs show it as text instead of running it as a
+     * formula (OWASP "CSV injection"); everything else is written as it is.
+     */
+    static String text(String s) {
+        if (s == null || s.isEmpty()) {
+            return "";
+        }
+        char c = s.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
     }
 }

@@ -59,7 +59,7 @@ class ExportServiceTest {
                 ProgressListener.NONE).modelId();
         models.score(modelId, ProgressListener.NONE);
         // a second label row for the hostile user, with a hostile note
-        new InvestigationService(ws, "ana<b>").setLabel(EVIL_USER, true, "scripted_bot", EVIL_NOTE);
+        new InvestigationService(ws, "=ana<b>").setLabel(EVIL_USER, true, "scripted_bot", EVIL_NOTE);
         exports = new ExportService(ws);
     }
 
@@ -97,6 +97,7 @@ class ExportServiceTest {
         assertThat(evil.getField(6)).isEqualTo("fraud");
         assertThat(evil.getField(8)).as("CSV keeps text as it is").isEqualTo(EVIL_NOTE);
         assertThat(evil.getField(13)).isEqualTo("buy");
+        assertThat(evil.getField(9)).isEqualTo("'=ana<b>");
     }
 
     @Test
@@ -115,7 +116,7 @@ class ExportServiceTest {
         assertThat(evil.get(1).getField(8)).isEqualTo("true");
         assertThat(evil.get(1).getField(7)).isEqualTo(evil.get(0).getField(0));
         assertThat(evil.get(1).getField(4)).isEqualTo(EVIL_NOTE);
-        assertThat(evil.get(1).getField(5)).isEqualTo("ana<b>");
+        assertThat(evil.get(1).getField(5)).as("a formula-like cell is text in a spreadsheet").isEqualTo("'=ana<b>");
     }
 
     @Test
@@ -126,7 +127,7 @@ class ExportServiceTest {
         assertThat(html).doesNotContain("<script").doesNotContain("<img src=x").doesNotContain("<b>");
         assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
                 .contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;")
-                .contains("ana&lt;b&gt;")
+                .contains("=ana&lt;b&gt;")
                 .contains("markov").contains("Step-score threshold").contains("Precision / recall / F1");
         assertThat(html).contains("default-src 'none'");
         List<BufferedImage> images = images(html);
@@ -162,6 +163,16 @@ class ExportServiceTest {
             assertThatThrownBy(() -> new ExportService(empty).writeQueueReport(dir.resolve("q.html"), ExportOptions.defaults(), ProgressListener.NONE))
                     .isInstanceOf(UserFacingException.class).hasMessageContaining("no active model");
         }
+    }
+
+    @Test
+    void csvTextCellsThatLookLikeFormulasStartWithAnApostrophe() {
+        for (String f : List.of("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx")) {
+            assertThat(ExportService.text(f)).isEqualTo("'" + f);
+        }
+        assertThat(ExportService.text("u123")).isEqualTo("u123");
+        assertThat(ExportService.text("a=b")).isEqualTo("a=b");
+        assertThat(ExportService.text(null)).isEmpty();
     }
 
     @Test

@@ -83,7 +83,10 @@ public final class LstmDetector implements Detector {
         boolean gaps = Boolean.parseBoolean(o.params().getOrDefault("gaps", "true"));
         long sessionGap = (long) (o.doubleParam("session_gap_minutes", 30) * 60_000);
         int epochs = o.epochsOr(8);
-        scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap);
+        boolean categories = Boolean.parseBoolean(o.params().getOrDefault("categories", "false"));
+        boolean amounts = Boolean.parseBoolean(o.params().getOrDefault("amounts", "false"));
+        scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap, categories,
+                amounts ? TokenScheme.amountQuartiles(normal) : null);
         net = LstmNet.create(scheme.vocab(), embed, hidden, layers, TokenScheme.UNSEEN);
         net.initialise(o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
@@ -418,6 +421,10 @@ public final class LstmDetector implements Detector {
         params.put("aggregate", aggregate.name().toLowerCase(java.util.Locale.ROOT));
         params.put("gaps", scheme.gaps);
         params.put("session_gap_millis", scheme.sessionGapMillis);
+        params.put("categories", scheme.categories);
+        if (scheme.amountEdges != null) {
+            params.set("amount_edges", array(scheme.amountEdges));
+        }
         ArrayNode acts = m.putArray("actions");
         scheme.actions.forEach(acts::add);
         ArrayNode vocab = m.putArray("vocabulary");
@@ -458,7 +465,12 @@ public final class LstmDetector implements Detector {
             LstmDetector d = new LstmDetector();
             List<String> actions = new ArrayList<>();
             m.path("actions").forEach(a -> actions.add(a.asText()));
-            d.scheme = new TokenScheme(actions, p.path("gaps").asBoolean(true), p.path("session_gap_millis").asLong(1_800_000));
+            JsonNode edges = p.path("amount_edges");
+            if (!edges.isMissingNode() && (!edges.isArray() || edges.size() > 64)) {
+                throw new UserFacingException("LSTM model file is corrupt: amount_edges is not a short array");
+            }
+            d.scheme = new TokenScheme(actions, p.path("gaps").asBoolean(true), p.path("session_gap_millis").asLong(1_800_000),
+                    p.path("categories").asBoolean(false), edges.isArray() ? doubles(edges) : null);
             int vocab = p.path("vocab").asInt(-1);
             if (vocab != d.scheme.vocab()) {
                 throw new UserFacingException("LSTM model file is inconsistent: vocabulary of " + d.scheme.vocab()

@@ -15,6 +15,11 @@ import java.util.Map;
  * with a purchase" are ordinary surprising predictions. The final session of a history gets no end
  * token: the log may simply be cut there, and leaving it open makes incremental scoring exact.
  * Actions not in the training vocabulary map to one unseen token (scored as maximally surprising).
+ *
+ * <p>Two optional features multiply into the token: whether the event's category differs from the
+ * previous event's in the session ("new category"; events without a category count as the same), and the
+ * amount bucket (no amount, then quartiles of the training data's positive amounts). Whether they help is
+ * measured (README "The LSTM detector"); they are off unless the fit parameters turn them on.
  */
 final class TokenScheme {
     static final int SESSION_START = 0;
@@ -25,15 +30,33 @@ final class TokenScheme {
     static final long[] GAP_EDGES = {10_000L, 60_000L, 300_000L};
     static final String[] GAP_NAMES = {"session start", "gap<10s", "gap<1m", "gap<5m", "gap>=5m"};
 
+    static final String[] CATEGORY_NAMES = {"same category", "new category"};
+
     final List<String> actions;
     final boolean gaps;
     final long sessionGapMillis;
+    final boolean categories;
+    /** Upper edges of the positive-amount buckets; null = amounts not used. */
+    final double[] amountEdges;
     private final Map<String, Integer> actionIndex = new HashMap<>();
 
     TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis) {
+        this(actions, gaps, sessionGapMillis, false, null);
+    }
+
+    TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis, boolean categories, double[] amountEdges) {
         this.actions = List.copyOf(actions);
         this.gaps = gaps;
         this.sessionGapMillis = sessionGapMillis;
+        this.categories = categories;
+        this.amountEdges = amountEdges == null ? null : amountEdges.clone();
+        if (amountEdges != null) {
+            for (int i = 0; i < amountEdges.length; i++) {
+                if (!Double.isFinite(amountEdges[i]) || (i > 0 && amountEdges[i] < amountEdges[i - 1])) {
+                    throw new IllegalArgumentException("amount bucket edges must be finite and ascending");
+                }
+            }
+        }
         for (int i = 0; i < this.actions.size(); i++) {
             actionIndex.put(this.actions.get(i), i);
         }
@@ -43,8 +66,41 @@ final class TokenScheme {
         return gaps ? GAP_NAMES.length : 1;
     }
 
+    private int categoryBuckets() {
+        return categories ? 2 : 1;
+    }
+
+    /** No amount, then one bucket per edge and one above the last edge. */
+    private int amountBuckets() {
+        return amountEdges == null ? 1 : amountEdges.length + 2;
+    }
+
+    /** Token variants per action. */
+    private int perAction() {
+        return buckets() * categoryBuckets() * amountBuckets();
+    }
+
     int vocab() {
-        return FIRST_ACTION + actions.size() * buckets();
+        return FIRST_ACTION + actions.size() * perAction();
+    }
+
+    /** Quartile edges of the positive finite amounts of {@code s} (null when it has fewer than 4 of them). */
+    static double[] amountQuartiles(SequenceSet s) {
+        double[] v = new double[Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, s.totalEvents()))];
+        int n = 0;
+        for (UserSequence u : s.users()) {
+            for (int i = 0; i < u.length(); i++) {
+                double a = u.amount(i);
+                if (a > 0 && Double.isFinite(a) && n < v.length) {
+                    v[n++] = a;
+                }
+            }
+        }
+        if (n < 4) {
+            return null;
+        }
+        java.util.Arrays.sort(v, 0, n);
+        return new double[]{v[n / 4], v[n / 2], v[(3 * n) / 4]};
     }
 
     String name(int code) {
@@ -57,9 +113,36 @@ final class TokenScheme {
         if (code == UNSEEN) {
             return "<unseen action>";
         }
-        int a = (code - FIRST_ACTION) / buckets();
-        int b = (code - FIRST_ACTION) % buckets();
-        return gaps ? actions.get(a) + " (" + GAP_NAMES[b] + ")" : actions.get(a);
+        int r = code - FIRST_ACTION;
+        int am = r % amountBuckets();
+        r /= amountBuckets();
+        int cat = r % categoryBuckets();
+        r /= categoryBuckets();
+        int b = r % buckets();
+        int a = r / buckets();
+        List<String> parts = new ArrayList<>(3);
+        if (gaps) {
+            parts.add(GAP_NAMES[b]);
+        }
+        if (categories) {
+            parts.add(CATEGORY_NAMES[cat]);
+        }
+        if (amountEdges != null) {
+            parts.add(am == 0 ? "no amount" : "amount q" + am);
+        }
+        return parts.isEmpty() ? actions.get(a) : actions.get(a) + " (" + String.join(", ", parts) + ")";
+    }
+
+    private int amountBucket(double amount) {
+        if (amountEdges == null || !(amount > 0) || !Double.isFinite(amount)) {
+            return 0;
+        }
+        for (int i = 0; i < amountEdges.length; i++) {
+            if (amount <= amountEdges[i]) {
+                return i + 1;
+            }
+        }
+        return amountEdges.length + 1;
     }
 
     List<String> names() {
@@ -114,8 +197,15 @@ final class TokenScheme {
             int a = u.action(e);
             int idx = a >= 0 && a < map.length ? map[a] : -1;
             int b = !gaps || first || newSession ? 0 : bucket(ts - prev);
+            int cat = 0;
+            if (categories) {
+                int c = u.category(e);
+                cat = c >= 0 && (first || newSession || c != u.category(e - 1)) ? 1 : 0;
+            }
+            int am = amountBucket(u.amount(e));
             eventTok[i] = m;
-            toks[m++] = idx < 0 ? UNSEEN : FIRST_ACTION + idx * buckets() + b;
+            toks[m++] = idx < 0 ? UNSEEN
+                    : FIRST_ACTION + ((idx * buckets() + b) * categoryBuckets() + cat) * amountBuckets() + am;
             prev = ts;
         }
         return new Encoded(java.util.Arrays.copyOf(toks, m), eventTok, eventFirst);

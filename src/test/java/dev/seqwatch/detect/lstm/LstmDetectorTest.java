@@ -238,6 +238,44 @@ class LstmDetectorTest {
     }
 
     @Test
+    void categoryChangeAndAmountBucketsBecomePartOfTheTokenAndSurviveSaveLoad(@TempDir Path dir) throws Exception {
+        // buy always follows cart in the same category with a small amount; one user buys in a new category at 500
+        SequenceSetBuilder b = new SequenceSetBuilder();
+        for (int u = 0; u < 16; u++) {
+            long t = T0;
+            for (int i = 0; i < 24; i++) {
+                t += 5_000L;
+                String a = CYCLE[i % 3];
+                b.add(-1, "c" + u, t, a, "item" + i, "cat" + (i / 3), "buy".equals(a) ? 10 + (i % 4) : Double.NaN);
+            }
+        }
+        SequenceSet train = b.build();
+        LstmDetector d = new LstmDetector();
+        d.fit(train, small(30, 5, Map.of("categories", "true", "amounts", "true")), ProgressListener.NONE);
+        // 3 actions x 5 gap buckets x 2 category states x (no amount + 4 amount buckets) + 3 special tokens
+        assertThat(d.tokenNames()).hasSize(3 + 3 * 5 * 2 * 5)
+                .contains("buy (gap<10s, same category, amount q1)", "view (session start, new category, no amount)");
+        SequenceSetBuilder odd = new SequenceSetBuilder();
+        long t = T0;
+        String[][] ev = {{"view", "catA", ""}, {"cart", "catA", ""}, {"buy", "catA", "11"},
+                {"view", "catB", ""}, {"cart", "catB", ""}, {"buy", "catZ", "500"}};
+        for (String[] e : ev) {
+            t += 5_000L;
+            odd.add(-1, "odd", t, e[0], null, e[1], e[2].isEmpty() ? Double.NaN : Double.parseDouble(e[2]));
+        }
+        SequenceSet s = odd.build();
+        Scores sc = d.score(s, ProgressListener.NONE);
+        UserScores u = sc.user("odd");
+        assertThat(u.steps()[5]).isGreaterThan(u.steps()[2] + 1.0); // the odd buy is far more surprising
+        assertThat(sc.expectedText(u, 5)).contains("buy (gap<10s, same category");
+        Path f = dir.resolve("feat.swm");
+        d.save(f);
+        Scores again = LstmDetector.load(f).score(s, ProgressListener.NONE);
+        assertThat(again.user("odd").steps()).containsExactly(u.steps());
+        assertThat(LstmDetector.load(f).tokenNames()).isEqualTo(d.tokenNames());
+    }
+
+    @Test
     void incrementalScoringEqualsFullScoring() {
         SequenceSetBuilder b = new SequenceSetBuilder();
         addCycleUser(b, "h", 50, 0); // several windows of max_len 12 and session breaks
