@@ -189,17 +189,7 @@ public final class ExportService {
     /** Every event (with its step score, NaN if none) of the users ranked 1..maxRank, per user in time order. */
     private java.util.Map<String, List<TopStep>> stepsOfRanks(int modelId, int maxRank, ProgressListener p) {
         return ws.read(c -> {
-            List<String> users = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT user_id FROM user_score WHERE model_id = ? AND rank <= ? ORDER BY rank")) {
-                ps.setInt(1, modelId);
-                ps.setInt(2, maxRank);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        users.add(rs.getString(1));
-                    }
-                }
-            }
+            List<String> users = scores.topUsers(c, modelId, maxRank);
             java.util.Map<String, List<TopStep>> byUser = new java.util.HashMap<>();
             new ScoreDao().stepsOf(c, modelId, users, p).forEach((u, steps) -> {
                 List<TopStep> l = new ArrayList<>(steps.size());

@@ -21,7 +21,8 @@ import java.util.concurrent.Future;
 
 /**
  * One workspace = one embedded H2 file ({@code NAME.mv.db}). Opening it migrates the schema with
- * Flyway, refuses files of other programs, and removes any import that a crash left unfinished.
+ * Flyway, refuses files of other programs, and removes any import or scoring that a crash left
+ * unfinished.
  * All writes run on one writer thread ({@link #write}); reads use their own connections.
  * H2's file lock keeps a second process out; it is told so in one line.
  */
@@ -86,6 +87,7 @@ public final class Workspace implements AutoCloseable {
             Workspace ws = new Workspace(file, ds, keep);
             ws.write(c -> {
                 new ImportDao().removeUnfinished(c);
+                new ScoreDao().removeUnfinished(c);
                 return null;
             });
             return ws;

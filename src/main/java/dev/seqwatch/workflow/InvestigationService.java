@@ -144,17 +144,7 @@ public final class InvestigationService {
 
     public StepMatrix stepMatrix(int modelId, int maxUsers, int maxSteps) {
         return ws.read(c -> {
-            List<String> users = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT user_id FROM user_score WHERE model_id = ? AND rank <= ? ORDER BY rank")) {
-                ps.setInt(1, modelId);
-                ps.setInt(2, maxUsers);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        users.add(rs.getString(1));
-                    }
-                }
-            }
+            List<String> users = scores.topUsers(c, modelId, maxUsers);
             float[] m = new float[users.size() * maxSteps];
             short[] act = new short[m.length];
             Arrays.fill(m, Float.NaN);

@@ -262,10 +262,7 @@ public final class ModelService {
         Scores s = d.score(all, new SubProgress(p, 0.1, 0.6));
         long millis = System.currentTimeMillis() - t0;
         p.checkCancelled();
-        ws.write(c -> {
-            scoreDao.replace(c, modelId, s, all, new SubProgress(p, 0.6, 1.0));
-            return null;
-        });
+        scoreDao.replace(ws, modelId, s, all, new SubProgress(p, 0.6, 1.0));
         p.progress(1, "scored " + s.users().size() + " users");
         return new ScoreResult(modelId, s, all, millis);
     }

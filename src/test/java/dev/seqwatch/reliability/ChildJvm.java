@@ -70,6 +70,21 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code n} lines equal to {@code line} arrived or the child ended; returns whether they arrived. */
+    boolean awaitCount(String line, int n, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (lines) {
+            while (lines.stream().filter(line::equals).count() < n) {
+                long left = (end - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
+                    return false;
+                }
+                lines.wait(Math.min(left, 200));
+            }
+            return true;
+        }
+    }
+
     /** Arrival time (System.nanoTime) of line {@code i}. */
     long arrival(int i) {
         synchronized (lines) {

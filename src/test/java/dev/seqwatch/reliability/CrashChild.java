@@ -24,7 +24,7 @@ import java.util.Map;
  * CrashChild import WS FILE          IMPORTED id stored
  * CrashChild labels WS DIR N         LABEL i user | LABELFILE i rows   (every 5th unit a 200-row label file)
  * CrashChild train  WS OUT N         MODEL id
- * CrashChild score  WS N             SCORED id users
+ * CrashChild score  WS N             SCORED id users       (BATCH after each committed batch of score blocks)
  * </pre>
  */
 public final class CrashChild {
@@ -51,10 +51,26 @@ public final class CrashChild {
                     }
                 }
                 case "score" -> {
+                    // small blocks and a commit after each, so that kill points fall between block commits
+                    System.setProperty("seqwatch.score.blockUsers", "50");
+                    System.setProperty("seqwatch.score.commitBytes", "1");
                     ModelService svc = new ModelService(ws, DetectorRegistry.standard());
                     int id = svc.active().orElseThrow().id();
+                    ProgressListener batches = new ProgressListener() {
+                        @Override
+                        public void progress(double fraction, String message) {
+                            if (message.contains("committed")) {
+                                say("BATCH");
+                            }
+                        }
+
+                        @Override
+                        public boolean isCancelled() {
+                            return false;
+                        }
+                    };
                     for (int i = 0; i < Integer.parseInt(args[2]); i++) {
-                        say("SCORED " + id + " " + svc.score(id, ProgressListener.NONE).scores().users().size());
+                        say("SCORED " + id + " " + svc.score(id, batches).scores().users().size());
                     }
                 }
                 default -> throw new IllegalArgumentException(mode);

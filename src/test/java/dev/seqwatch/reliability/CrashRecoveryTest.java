@@ -307,6 +307,13 @@ class CrashRecoveryTest {
 
     // ------------------------------------------------------------------------------------ scoring
 
+    /**
+     * Scoring writes user and step scores as blocks in many commits (the child uses 50-user blocks and
+     * a commit after each). Every other kill point waits for a random committed batch and kills a few
+     * milliseconds later, so it falls between block commits; the rest fall anywhere. After each kill the
+     * model's scores are complete (the same ranking as every complete run: Markov is deterministic) or
+     * absent, the model is still the active one, and recovery left only the visible generation.
+     */
     @Test
     void storedScoresAreCompleteOrAbsent() throws Exception {
         Path ws = copyOfBase("score");
@@ -316,35 +323,58 @@ class CrashRecoveryTest {
                     .train(ModelService.TrainRequest.of("markov"), null, ProgressListener.NONE).modelId();
         }
         long completeSteps = -1;
+        List<ScoreDao.UserScoreRow> complete = null;
         double gapEstimate = 1000;
+        int batchesPerRun = 0;
         int kills = 0;
+        int betweenCommits = 0;
         int units = 6;
         int scoredRuns = 0;
         for (int i = 0; kills < perOperation && i < perOperation * 3; i++) {
             boolean killed;
+            List<String> lines;
             try (ChildJvm c = ChildJvm.start(err("score" + i), "score", ws.toString(), "" + units)) {
                 assertThat(c.awaitLines(1, TIMEOUT)).as("child ready: %s", c.errors()).isTrue();
-                int k = rnd.nextInt(3);
-                c.awaitLines(1 + k, TIMEOUT);
-                if (k > 0) {
-                    gapEstimate = (c.arrival(k) - c.arrival(0)) / 1e6 / k;
+                if (i % 2 == 1) {
+                    // between block commits: a random committed batch of the first three runs, then 0-3 ms
+                    // (600 users: 12 user blocks + 1 step block, until a complete run has been counted)
+                    c.awaitCount("BATCH", 1 + rnd.nextInt(3 * (batchesPerRun > 0 ? batchesPerRun : 13)), TIMEOUT);
+                    c.runFor(rnd.nextLong(0, 4));
+                } else {
+                    int k = rnd.nextInt(3);
+                    c.awaitLines(1 + k, TIMEOUT);
+                    if (k > 0) {
+                        gapEstimate = (c.arrival(k) - c.arrival(0)) / 1e6 / k;
+                    }
+                    c.runFor(rnd.nextLong(2, Math.max(3, (long) (gapEstimate * 1.2))));
                 }
-                c.runFor(rnd.nextLong(2, Math.max(3, (long) (gapEstimate * 1.2))));
                 killed = c.kill();
                 c.assertDiedOfTheKill();
-                scoredRuns += (int) c.lines().stream().filter(l -> l.startsWith("SCORED ")).count();
+                lines = c.lines();
             }
+            int scoredHere = (int) lines.stream().filter(l -> l.startsWith("SCORED ")).count();
+            if (scoredHere > 0 && batchesPerRun == 0) {
+                batchesPerRun = lines.subList(0, lines.indexOf(lines.stream().filter(l -> l.startsWith("SCORED ")).findFirst().get()))
+                        .stream().mapToInt(l -> l.equals("BATCH") ? 1 : 0).sum();
+            }
+            scoredRuns += scoredHere;
+            boolean midWrite = killed && !lines.isEmpty() && lines.get(lines.size() - 1).equals("BATCH");
             try (Workspace w = Workspace.open(ws)) {
                 final int id = modelId;
-                long users = q(w, "SELECT COUNT(*) FROM user_score WHERE model_id = ?", id);
+                List<ScoreDao.UserScoreRow> users = w.read(c -> new ScoreDao().userScores(c, id));
                 long steps = w.read(c -> (long) new ScoreDao().sortedStepScores(c, id).length);
                 if (scoredRuns > 0) {
-                    assertThat(users).as("cycle %d: user scores after %d complete runs", i, scoredRuns).isEqualTo(baseUsers);
+                    assertThat(users).as("cycle %d: user scores after %d complete runs", i, scoredRuns).hasSize(baseUsers);
                 }
-                assertThat(users).isIn(0L, (long) baseUsers);
-                if (users > 0) {
-                    assertThat(q(w, "SELECT COUNT(DISTINCT rank) FROM user_score WHERE model_id = ? AND rank BETWEEN 1 AND ?", id, users))
-                            .as("ranks 1..n").isEqualTo(users);
+                assertThat(users.size()).isIn(0, baseUsers);
+                assertThat(w.read(c -> new ModelDao().active(c)).orElseThrow().id()).as("the active model").isEqualTo(id);
+                if (!users.isEmpty()) {
+                    assertThat(users).extracting(ScoreDao.UserScoreRow::rank).as("ranks 1..n")
+                            .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, baseUsers).boxed().toList());
+                    if (complete == null) {
+                        complete = users;
+                    }
+                    assertThat(users).as("cycle %d: the scores of a complete run", i).isEqualTo(complete);
                     if (completeSteps < 0) {
                         completeSteps = steps;
                     }
@@ -355,14 +385,24 @@ class CrashRecoveryTest {
                 } else {
                     assertThat(steps).isZero();
                 }
+                long gen = q(w, "SELECT COALESCE(scores_gen, 0) FROM model WHERE id = ?", id);
+                assertThat(q(w, "SELECT COUNT(*) FROM user_score_block WHERE model_id = ? AND gen <> ?", id, gen)
+                        + q(w, "SELECT COUNT(*) FROM step_score_block WHERE model_id = ? AND gen <> ?", id, gen)
+                        + q(w, "SELECT COUNT(*) FROM score_run"))
+                        .as("cycle %d: recovery left only the visible generation (killed mid-write: %s)", i, midWrite).isZero();
             }
             if (killed) {
                 kills++;
+                betweenCommits += midWrite ? 1 : 0;
             }
         }
-        System.out.printf("crash/score: %d kill points survived, %d scorings completed before kills (%d users, %d events)%n",
-                kills, scoredRuns, baseUsers, baseEvents);
+        System.out.printf("crash/score: %d kill points survived (%d right after a committed batch of score blocks, %d batches "
+                        + "per run), %d scorings completed before kills (%d users, %d events)%n",
+                kills, betweenCommits, batchesPerRun, scoredRuns, baseUsers, baseEvents);
         assertThat(kills).isEqualTo(perOperation);
+        if (perOperation >= 2) {
+            assertThat(betweenCommits).as("kill points between block commits").isPositive();
+        }
     }
 
     // ------------------------------------------------------------------------------------ helpers

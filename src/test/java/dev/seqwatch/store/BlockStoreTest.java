@@ -158,7 +158,9 @@ class BlockStoreTest {
             assertThat(amy).extracting(ScoreDao.StepScoreRow::score).containsExactly(1.5);
             List<ScoreDao.UserScoreRow> us = ws.read(c -> new ScoreDao().userScores(c, 1));
             long next = ws.read(c -> new ImportDao().nextEventId(c));
-            assertThat(us).hasSize(2);
+            assertThat(us).hasSize(2); // through V2 and V3: user_score rows became a user-score block
+            assertThat(us).extracting(ScoreDao.UserScoreRow::userId).containsExactly("zed", "amy");
+            assertThat(us).extracting(ScoreDao.UserScoreRow::score).containsExactly(2.0, 1.0);
             assertThat(next).isEqualTo(5);
         }
     }

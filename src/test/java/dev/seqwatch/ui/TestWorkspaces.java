@@ -70,11 +70,14 @@ public final class TestWorkspaces {
             scored.add(new UserScores(s.userId(), max, steps, expected));
         }
         Scores scores = new Scores("test", List.of("view", "cart"), 2, scored);
-        ws.write(c -> {
+        int id = ws.write(c -> {
             ModelDao models = new ModelDao();
-            int id = models.add(c, "test", "{}", "{}", "{}", new byte[]{1});
-            models.activate(c, id);
-            new ScoreDao().replace(c, id, scores, seqs, ProgressListener.NONE);
+            int m = models.add(c, "test", "{}", "{}", "{}", new byte[]{1});
+            models.activate(c, m);
+            return m;
+        });
+        new ScoreDao().replace(ws, id, scores, seqs, ProgressListener.NONE);
+        ws.write(c -> {
             new LabelDao().append(c, List.of(
                     new LabelDao.NewLabel("u0", true, "order_brushing", null, "tester"),
                     new LabelDao.NewLabel("u10", true, null, null, "tester"),

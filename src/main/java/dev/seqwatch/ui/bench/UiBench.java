@@ -281,14 +281,14 @@ public final class UiBench {
         for (int u = 0; u < users; u += 50) {
             labels.add(new LabelDao.NewLabel("u" + u, u % 100 == 0, null, null, "bench"));
         }
-        ws.write(c -> {
+        int id = ws.write(c -> {
             ModelDao models = new ModelDao();
-            int id = models.add(c, "synthetic", "{}", "{}", "{}", new byte[]{0});
-            models.activate(c, id);
-            new ScoreDao().replace(c, id, scores, seqs, ProgressListener.NONE);
+            int m = models.add(c, "synthetic", "{}", "{}", "{}", new byte[]{0});
+            models.activate(c, m);
             new LabelDao().append(c, labels);
-            return null;
+            return m;
         });
+        new ScoreDao().replace(ws, id, scores, seqs, ProgressListener.NONE);
     }
 
     private static double[] sum(double[] a, double[] b) {
