@@ -9,6 +9,8 @@ public final class LstmBackend {
     private static final String CUDA_BACKEND_CLASS = "org.nd4j.linalg.jcublas.JCublasBackend";
 
     private static volatile Boolean cuda;
+    /** Set when this is a CUDA build whose backend could not start (no GPU / driver): why. */
+    private static volatile String cudaUnavailable;
 
     private LstmBackend() {
     }
@@ -20,7 +22,9 @@ public final class LstmBackend {
     public static String describe() {
         if ("java".equals(LstmNet.engineName())) {
             int n = Parallel.threads();
-            return "CPU (Java LSTM kernels, " + n + " thread" + (n == 1 ? "" : "s") + ")";
+            String why = cudaUnavailable;
+            return "CPU (Java LSTM kernels, " + n + " thread" + (n == 1 ? "" : "s")
+                    + (why == null ? "" : "; the CUDA backend could not start: " + why) + ")";
         }
         return nd4jCuda() ? "CUDA (nd4j-cuda-11.6)" : "CPU (nd4j-native, " + Nd4j.getEnvironment().maxMasterThreads() + " threads)";
     }
@@ -42,7 +46,8 @@ public final class LstmBackend {
 
     /**
      * True when this build carries the CUDA backend and it starts (a GPU and driver are there). The CPU build
-     * answers without loading ND4J's native libraries.
+     * answers without loading ND4J's native libraries. A CUDA build on a machine where CUDA cannot start
+     * answers false, so the LSTM runs on the CPU (Java kernels) instead of failing.
      */
     static boolean isCuda() {
         Boolean c = cuda;
@@ -54,7 +59,15 @@ public final class LstmBackend {
             } catch (ClassNotFoundException e) {
                 present = false;
             }
-            c = present && nd4jCuda();
+            boolean ok = false;
+            if (present) {
+                try {
+                    ok = nd4jCuda();
+                } catch (UserFacingException e) {
+                    cudaUnavailable = rootMessage(e.getCause() == null ? e : e.getCause());
+                }
+            }
+            c = ok;
             cuda = c;
         }
         return c;
