@@ -108,18 +108,14 @@ public final class LstmBenchCommand implements Callable<Integer> {
         o.put("vocab", d.vocab());
         o.put("steps", d.steps());
         o.put("runs", runs);
-        double tr = LstmBenchmark.median(ours.stream().mapToDouble(x -> x.trainStepsPerSecond(epochs)).toArray());
-        double sc = LstmBenchmark.median(ours.stream().mapToDouble(LstmBenchmark.Result::scoreStepsPerSecond).toArray());
-        o.put("train_steps_per_s", Math.round(tr));
-        o.put("score_steps_per_s", Math.round(sc));
-        o.put("mean_nll", Math.round(ours.get(ours.size() / 2).meanNll() * 1e4) / 1e4);
-        ArrayNode all = o.putArray("train_steps_per_s_all");
-        ours.forEach(x -> all.add(Math.round(x.trainStepsPerSecond(epochs))));
-        ArrayNode alls = o.putArray("score_steps_per_s_all");
-        ours.forEach(x -> alls.add(Math.round(x.scoreStepsPerSecond())));
+        double ptr = Double.NaN;
+        double psc = Double.NaN;
         if (!peers.isEmpty()) {
-            double ptr = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("train_steps_per_s").asDouble()).toArray());
-            double psc = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("score_steps_per_s").asDouble()).toArray());
+            ptr = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("train_steps_per_s").asDouble()).toArray());
+            psc = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("score_steps_per_s").asDouble()).toArray());
+        }
+        putFigures(o, ours, ptr, psc);
+        if (!peers.isEmpty()) {
             ObjectNode po = o.putObject("peer");
             po.put("engine", peers.get(0).path("engine").asText());
             po.put("train_steps_per_s", Math.round(ptr));
@@ -129,30 +125,13 @@ public final class LstmBenchCommand implements Callable<Integer> {
             peers.forEach(p -> pa.add(p.path("train_steps_per_s").asLong()));
             ArrayNode ps = po.putArray("score_steps_per_s_all");
             peers.forEach(p -> ps.add(p.path("score_steps_per_s").asLong()));
-            o.put("train_ratio", Math.round(tr / ptr * 100) / 100.0);
-            o.put("score_ratio", Math.round(sc / psc * 100) / 100.0);
         }
         if (names.size() > 1) {
             ArrayNode others = o.putArray("other_engines");
             for (int k = 1; k < names.size(); k++) {
-                List<LstmBenchmark.Result> rs = results.get(k);
                 ObjectNode e = others.addObject();
                 e.put("engine", engineName(names.get(k), d, c));
-                double etr = LstmBenchmark.median(rs.stream().mapToDouble(x -> x.trainStepsPerSecond(epochs)).toArray());
-                double esc = LstmBenchmark.median(rs.stream().mapToDouble(LstmBenchmark.Result::scoreStepsPerSecond).toArray());
-                e.put("train_steps_per_s", Math.round(etr));
-                e.put("score_steps_per_s", Math.round(esc));
-                e.put("mean_nll", Math.round(rs.get(rs.size() / 2).meanNll() * 1e4) / 1e4);
-                ArrayNode ea = e.putArray("train_steps_per_s_all");
-                rs.forEach(x -> ea.add(Math.round(x.trainStepsPerSecond(epochs))));
-                ArrayNode es = e.putArray("score_steps_per_s_all");
-                rs.forEach(x -> es.add(Math.round(x.scoreStepsPerSecond())));
-                if (!peers.isEmpty()) {
-                    double ptr = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("train_steps_per_s").asDouble()).toArray());
-                    double psc = LstmBenchmark.median(peers.stream().mapToDouble(p -> p.path("score_steps_per_s").asDouble()).toArray());
-                    e.put("train_ratio", Math.round(etr / ptr * 100) / 100.0);
-                    e.put("score_ratio", Math.round(esc / psc * 100) / 100.0);
-                }
+                putFigures(e, results.get(k), ptr, psc);
             }
         }
         if (incremental) {
@@ -168,6 +147,23 @@ public final class LstmBenchCommand implements Callable<Integer> {
         }
         System.out.println(json ? o.toString() : o.toPrettyString());
         return 0;
+    }
+
+    /** Medians and all runs of one engine, and its ratios to the peer's medians (when the peer ran). */
+    private void putFigures(ObjectNode o, List<LstmBenchmark.Result> rs, double peerTrain, double peerScore) {
+        double tr = LstmBenchmark.median(rs.stream().mapToDouble(x -> x.trainStepsPerSecond(epochs)).toArray());
+        double sc = LstmBenchmark.median(rs.stream().mapToDouble(LstmBenchmark.Result::scoreStepsPerSecond).toArray());
+        o.put("train_steps_per_s", Math.round(tr));
+        o.put("score_steps_per_s", Math.round(sc));
+        o.put("mean_nll", Math.round(rs.get(rs.size() / 2).meanNll() * 1e4) / 1e4);
+        ArrayNode all = o.putArray("train_steps_per_s_all");
+        rs.forEach(x -> all.add(Math.round(x.trainStepsPerSecond(epochs))));
+        ArrayNode alls = o.putArray("score_steps_per_s_all");
+        rs.forEach(x -> alls.add(Math.round(x.scoreStepsPerSecond())));
+        if (!Double.isNaN(peerTrain)) {
+            o.put("train_ratio", Math.round(tr / peerTrain * 100) / 100.0);
+            o.put("score_ratio", Math.round(sc / peerScore * 100) / 100.0);
+        }
     }
 
     private static String engineName(String n, LstmBenchmark.Data d, LstmBenchmark.Config c) {

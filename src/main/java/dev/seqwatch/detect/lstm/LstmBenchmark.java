@@ -55,6 +55,10 @@ public final class LstmBenchmark {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new UserFacingException(csv + ": " + e.getMessage() + ": " + cause.getMessage()
+                    + " (bench lstm needs a well-formed CSV with a header; import the log to check it)", e);
         }
         Map<String, Integer> vocab = new HashMap<>();
         List<int[]> out = new ArrayList<>();
