@@ -1,7 +1,8 @@
 package dev.seqwatch.sequence;
 
+import dev.seqwatch.common.StringCodes;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,9 @@ import java.util.Map;
  * user (ties keep arrival order), with dictionaries for actions, items and categories.
  */
 public final class SequenceSetBuilder {
-    private final Dictionary actions = new Dictionary();
-    private final Dictionary items = new Dictionary();
-    private final Dictionary categories = new Dictionary();
+    private final StringCodes actions = new StringCodes();
+    private final StringCodes items = new StringCodes();
+    private final StringCodes categories = new StringCodes();
     private final Map<String, Columns> byUser = new LinkedHashMap<>();
 
     /** Fixes the action dictionary's first entries, e.g. to reuse a trained model's vocabulary order. */
@@ -32,8 +33,8 @@ public final class SequenceSetBuilder {
     public SequenceSetBuilder add(long eventId, String userId, long tsMillis, String action, String item,
                                   String category, double amount) {
         Columns c = byUser.computeIfAbsent(userId, k -> new Columns());
-        c.add(eventId, tsMillis, actions.code(action), items.codeOrAbsent(item),
-                categories.codeOrAbsent(category), amount);
+        c.add(eventId, tsMillis, actions.code(action), codeOrAbsent(items, item),
+                codeOrAbsent(categories, category), amount);
         return this;
     }
 
@@ -42,26 +43,11 @@ public final class SequenceSetBuilder {
         for (Map.Entry<String, Columns> e : byUser.entrySet()) {
             users.add(e.getValue().toSequence(e.getKey()));
         }
-        return new SequenceSet(actions.names, items.names, categories.names, users);
+        return new SequenceSet(actions.names(), items.names(), categories.names(), users);
     }
 
-    private static final class Dictionary {
-        final List<String> names = new ArrayList<>();
-        final Map<String, Integer> codes = new HashMap<>();
-
-        int code(String name) {
-            Integer c = codes.get(name);
-            if (c == null) {
-                c = names.size();
-                names.add(name);
-                codes.put(name, c);
-            }
-            return c;
-        }
-
-        int codeOrAbsent(String name) {
-            return name == null || name.isEmpty() ? -1 : code(name);
-        }
+    private static int codeOrAbsent(StringCodes d, String name) {
+        return name == null || name.isEmpty() ? -1 : d.code(name);
     }
 
     private static final class Columns {

@@ -1,13 +1,13 @@
 package dev.seqwatch.store;
 
+import dev.seqwatch.common.StringCodes;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes the events of one import as {@link EventBlock}s. Events arrive in any order; they are kept
@@ -27,10 +27,10 @@ public final class EventBlockWriter {
     private int nextBlockNo;
     private long written;
 
-    private final Dict users = new Dict();
-    private final Dict actions = new Dict();
-    private final Dict items = new Dict();
-    private final Dict categories = new Dict();
+    private final StringCodes users = new StringCodes();
+    private final StringCodes actions = new StringCodes();
+    private final StringCodes items = new StringCodes();
+    private final StringCodes categories = new StringCodes();
     private int n;
     private int[] user = new int[1024];
     private long[] ts = new long[1024];
@@ -130,7 +130,7 @@ public final class EventBlockWriter {
         for (int i = 0; i < nu; i++) {
             byName[i] = i;
         }
-        String[] names = users.names.toArray(String[]::new);
+        String[] names = users.toArray();
         Arrays.sort(byName, (x, y) -> names[x].compareTo(names[y]));
         int[] rank = new int[nu];
         for (int r = 0; r < nu; r++) {
@@ -237,38 +237,14 @@ public final class EventBlockWriter {
         }
     }
 
-    private static final class Dict {
-        final List<String> names = new ArrayList<>();
-        final Map<String, Integer> codes = new HashMap<>();
-
-        int code(String s) {
-            Integer c = codes.get(s);
-            if (c == null) {
-                c = names.size();
-                names.add(s);
-                codes.put(s, c);
-            }
-            return c;
-        }
-
-        int size() {
-            return names.size();
-        }
-
-        void clear() {
-            names.clear();
-            codes.clear();
-        }
-    }
-
     /** Block-local codes for a writer dictionary's codes. */
     private static final class LocalDict {
-        private final Dict global;
+        private final StringCodes global;
         private int[] map;
         private final List<String> local = new ArrayList<>();
         private final List<Integer> touched = new ArrayList<>();
 
-        LocalDict(Dict global) {
+        LocalDict(StringCodes global) {
             this.global = global;
             this.map = new int[Math.max(1, global.size())];
             Arrays.fill(map, -1);
@@ -281,7 +257,7 @@ public final class EventBlockWriter {
             int l = map[g];
             if (l < 0) {
                 l = local.size();
-                local.add(global.names.get(g));
+                local.add(global.name(g));
                 map[g] = l;
                 touched.add(g);
             }
