@@ -77,13 +77,14 @@ public final class ModelsController {
         versions.getColumns().setAll(List.of(
                 col("#", r -> Integer.toString(r.id())),
                 col("detector", VersionRow::detector),
-                col("trained", VersionRow::created),
-                col("on", VersionRow::trainedOn),
+                col("active", r -> r.active() ? "\u2714 active" : ""),
                 col("ROC-AUC", r -> VersionRow.fmt(r.rocAuc())),
                 col("PR-AUC", r -> VersionRow.fmt(r.prAuc())),
                 col("F1", r -> VersionRow.fmt(r.f1())),
-                col("active", r -> r.active() ? "\u2714 active" : "")));
-        versions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+                col("trained", VersionRow::created),
+                col("on", VersionRow::trainedOn)));
+        // full texts; what decides (detector, active, metrics) first, the table scrolls sideways to when / on what
+        versions.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         versions.setPlaceholder(new Label("No model versions yet: train one above"));
         var selected = versions.getSelectionModel().getSelectedItems();
         activateButton.disableProperty().bind(Bindings.size(selected).isNotEqualTo(1).or(vm.busyProperty()));
@@ -114,15 +115,15 @@ public final class ModelsController {
 
     private static TableColumn<VersionRow, String> col(String title, Function<VersionRow, String> f) {
         TableColumn<VersionRow, String> c = new TableColumn<>(title);
-        // widths that fit the texts at 13 px; the table shares out what is left (no horizontal scrolling)
+        // widths that fit the texts at 13 px ("Nov 23, 15:42", "2,960 users (40 fraud out)", headers)
         c.setPrefWidth(switch (title) {
-            case "#" -> 30;
-            case "on" -> 150;
-            case "trained" -> 95;
-            case "detector" -> 92;
-            case "F1" -> 50;
-            case "active" -> 66;
-            default -> 66;
+            case "#" -> 32;
+            case "on" -> 190;
+            case "trained" -> 108;
+            case "detector" -> 96;
+            case "F1" -> 54;
+            case "active" -> 70;
+            default -> 74;
         });
         c.setMinWidth(title.equals("#") ? 28 : 46);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
