@@ -26,8 +26,7 @@ public final class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        if (!java.nio.file.Files.isRegularFile(Path.of(db.toString().endsWith(Workspace.SUFFIX) ? db.toString()
-                : db + Workspace.SUFFIX))) {
+        if (!java.nio.file.Files.isRegularFile(Workspace.fileOf(db))) {
             throw new dev.seqwatch.common.UserFacingException("no workspace " + db + " to back up");
         }
         WorkspaceBackup.Summary s;

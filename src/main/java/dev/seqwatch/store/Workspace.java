@@ -50,7 +50,7 @@ public final class Workspace implements AutoCloseable {
     /** Opens or creates the workspace at {@code path} ("x", "x.mv.db" both mean file x.mv.db). */
     public static Workspace open(Path path) {
         Path base = basePath(path);
-        Path file = Path.of(base + SUFFIX);
+        Path file = fileOf(path);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UserFacingException(file + " is not a workspace file");
         }
@@ -101,6 +101,11 @@ public final class Workspace implements AutoCloseable {
             }
             throw new UserFacingException(file + ": cannot open workspace: " + e.getMessage(), e);
         }
+    }
+
+    /** The workspace file {@code path} names: "x" and "x.mv.db" both mean x.mv.db. */
+    public static Path fileOf(Path path) {
+        return Path.of(basePath(path) + SUFFIX);
     }
 
     static Path basePath(Path path) {

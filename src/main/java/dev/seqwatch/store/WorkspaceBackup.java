@@ -133,7 +133,7 @@ public final class WorkspaceBackup {
      */
     public static Summary restore(Path zip, Path target, boolean force, ProgressListener p) {
         Path base = Workspace.basePath(target).toAbsolutePath();
-        Path file = Path.of(base + Workspace.SUFFIX);
+        Path file = Workspace.fileOf(base);
         if (!Files.isRegularFile(zip)) {
             throw new UserFacingException("no backup file " + zip);
         }
@@ -151,7 +151,7 @@ public final class WorkspaceBackup {
         try {
             Files.createDirectories(dir);
             tmpBase = Files.createTempDirectory(dir, ".seqwatch-restore-").resolve("restored");
-            Path tmpFile = Path.of(tmpBase + Workspace.SUFFIX);
+            Path tmpFile = Workspace.fileOf(tmpBase);
             extract(zip, manifest, tmpFile, p);
             p.checkCancelled();
             p.progress(0.7, "opening the restored workspace");

@@ -51,13 +51,12 @@ public final class UiBench {
      * 1,000 users x 200 steps, step-score summary for the step slider), and the heap after a GC.
      */
     public void runOpen(Path workspace) {
-        Path base = Path.of(workspace.toString().replace(Workspace.SUFFIX, ""));
-        if (!Files.exists(Path.of(base + Workspace.SUFFIX))) {
+        if (!Files.exists(Workspace.fileOf(workspace))) {
             throw new dev.seqwatch.common.UserFacingException(workspace + ": no such workspace");
         }
         long events;
         int model;
-        try (Workspace ws = Workspace.open(base)) {
+        try (Workspace ws = Workspace.open(workspace)) {
             events = ws.read(c -> new EventDao().countEvents(c));
             model = ws.read(c -> new ModelDao().active(c)).map(ModelDao.ModelRecord::id).orElse(-1);
         }
@@ -69,7 +68,7 @@ public final class UiBench {
         int users = 0;
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
-            try (Workspace ws = Workspace.open(base)) {
+            try (Workspace ws = Workspace.open(workspace)) {
                 long t1 = System.nanoTime();
                 InvestigationService svc = new InvestigationService(ws, "bench");
                 InvestigationService.QueueSnapshot q = svc.loadQueue();
@@ -94,7 +93,7 @@ public final class UiBench {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "workspace %s: %,d events, %,d ranked users, active model %s%n", base, events, users,
+        System.out.printf(Locale.ROOT, "workspace %s: %,d events, %,d ranked users, active model %s%n", Workspace.fileOf(workspace), events, users,
                 model < 0 ? "none" : "#" + model);
         System.out.printf(Locale.ROOT, "open: median %.0f ms; queue load: median %.0f ms; open + queue (the window is usable):"
                 + " median %.0f ms (target 3,000 ms); runs %s%n", median(open), median(queue), median(sum(open, queue)),
@@ -108,7 +107,7 @@ public final class UiBench {
         try {
             Path d = dir != null ? dir : Files.createTempDirectory("seqwatch-bench-ui");
             Path base = d.resolve("bench-ui-" + users + "x" + eventsPerUser);
-            if (!Files.exists(Path.of(base + Workspace.SUFFIX))) {
+            if (!Files.exists(Workspace.fileOf(base))) {
                 long t0 = System.nanoTime();
                 try (Workspace ws = Workspace.open(base)) {
                     build(ws);

@@ -31,7 +31,7 @@ public final class StartViewModel {
             return null;
         }
         Path p = Path.of(path);
-        if (!Files.exists(Path.of(stripSuffix(path) + Workspace.SUFFIX))) {
+        if (!Files.exists(Workspace.fileOf(p))) {
             settings.forget(path);
             settings.save();
             recent.remove(path);
@@ -52,7 +52,7 @@ public final class StartViewModel {
         if (p == null) {
             return null;
         }
-        Path file = Path.of(stripSuffix(p.toString()) + Workspace.SUFFIX);
+        Path file = Workspace.fileOf(p);
         if (Files.exists(file)) {
             return file + " already exists; use Open workspace to open it.";
         }
@@ -62,9 +62,5 @@ public final class StartViewModel {
 
     public void openSample() {
         nav.openSample();
-    }
-
-    static String stripSuffix(String s) {
-        return s.endsWith(Workspace.SUFFIX) ? s.substring(0, s.length() - Workspace.SUFFIX.length()) : s;
     }
 }
