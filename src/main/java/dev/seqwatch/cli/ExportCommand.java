@@ -23,6 +23,30 @@ public final class ExportCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** An export from one workspace: opens it with console progress, writes, prints what was written. */
+    abstract static class WorkspaceExport implements Callable<Integer> {
+        @Option(names = "--db", required = true, description = "workspace file")
+        Path db;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Writes the export; returns the line that tells what was written. */
+        abstract String write(ExportService exports, ConsoleProgress p);
+
+        @Override
+        public Integer call() {
+            var err = spec.commandLine().getErr();
+            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+                String done = write(new ExportService(ws), p);
+                p.close();
+                err.println(done);
+            }
+            err.flush();
+            return 0;
+        }
+    }
+
     /** Options shared by the exports that need scores. */
     static final class ScoreOptions {
         @Option(names = "--model-version", description = "model version in the workspace (default: the active one)")
@@ -51,55 +75,31 @@ public final class ExportCommand implements Runnable {
     @Command(name = "flagged", mixinStandardHelpOptions = true,
             description = "Flagged users (score >= threshold) with rank, current label and their most anomalous steps "
                     + "(action, time, step score, what the model expected) as CSV.")
-    static final class Flagged implements Callable<Integer> {
-        @Option(names = "--db", required = true, description = "workspace file")
-        Path db;
-
+    static final class Flagged extends WorkspaceExport {
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;
 
         @CommandLine.Mixin
         ScoreOptions score;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() {
-            var err = spec.commandLine().getErr();
-            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
-                int n = new ExportService(ws).writeFlaggedCsv(out, score.toOptions(), p);
-                p.close();
-                err.printf("wrote %d flagged users to %s%n", n, out);
-            }
-            err.flush();
-            return 0;
+        String write(ExportService exports, ConsoleProgress p) {
+            int n = exports.writeFlaggedCsv(out, score.toOptions(), p);
+            return "wrote " + n + " flagged users to " + out;
         }
     }
 
     @Command(name = "labels", mixinStandardHelpOptions = true,
             description = "The whole label history (every row, oldest first, with analyst, time, what it superseded "
                     + "and whether it is the user's current label) as CSV.")
-    static final class Labels implements Callable<Integer> {
-        @Option(names = "--db", required = true, description = "workspace file")
-        Path db;
-
+    static final class Labels extends WorkspaceExport {
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() {
-            var err = spec.commandLine().getErr();
-            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
-                int n = new ExportService(ws).writeLabelHistoryCsv(out, p);
-                p.close();
-                err.printf("wrote %d label rows to %s%n", n, out);
-            }
-            err.flush();
-            return 0;
+        String write(ExportService exports, ConsoleProgress p) {
+            int n = exports.writeLabelHistoryCsv(out, p);
+            return "wrote " + n + " label rows to " + out;
         }
     }
 
@@ -107,10 +107,7 @@ public final class ExportCommand implements Runnable {
             description = "One self-contained HTML file: of one user with --user (timeline, step strip, top steps, "
                     + "label history), or of the whole queue (heatmap, flagged users, top timelines); with the "
                     + "thresholds, the detector and its metrics.")
-    static final class Report implements Callable<Integer> {
-        @Option(names = "--db", required = true, description = "workspace file")
-        Path db;
-
+    static final class Report extends WorkspaceExport {
         @Option(names = "--out", required = true, description = "HTML file to write")
         Path out;
 
@@ -123,27 +120,17 @@ public final class ExportCommand implements Runnable {
         @CommandLine.Mixin
         ScoreOptions score;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() {
-            var err = spec.commandLine().getErr();
+        String write(ExportService exports, ConsoleProgress p) {
             ExportOptions o0 = score.toOptions();
             ExportOptions o = new ExportOptions(o0.modelId(), o0.userThreshold(), o0.stepThreshold(), o0.topSteps(),
                     o0.maxUsers(), heatmapUsers, o0.heatmapSteps());
-            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
-                ExportService svc = new ExportService(ws);
-                if (user != null) {
-                    svc.writeCaseReport(user, out, o, p);
-                } else {
-                    svc.writeQueueReport(out, o, p);
-                }
-                p.close();
-                err.printf("wrote %s report to %s%n", user == null ? "the queue" : "the case", out);
+            if (user != null) {
+                exports.writeCaseReport(user, out, o, p);
+            } else {
+                exports.writeQueueReport(out, o, p);
             }
-            err.flush();
-            return 0;
+            return "wrote " + (user == null ? "the queue" : "the case") + " report to " + out;
         }
     }
 }
