@@ -1,11 +1,7 @@
 package dev.seqwatch.ingest;
 
 import dev.seqwatch.common.UserFacingException;
-import dev.seqwatch.store.Workspace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
@@ -18,21 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** CSV, TSV and JSON lines; quoting; header or positions; auto-detected and explicit mappings. */
-class FormatsAndMappingTest {
-    @TempDir
-    Path tmp;
-    Workspace ws;
-
-    @BeforeEach
-    void open() {
-        ws = Workspace.open(tmp.resolve("ws"));
-    }
-
-    @AfterEach
-    void close() {
-        ws.close();
-    }
-
+class FormatsAndMappingTest extends FreshWorkspaceTest {
     private static ColumnMapping map(String user, String time, String action) {
         return ColumnMapping.auto().set(Field.USER, user).set(Field.TIME, time).set(Field.ACTION, action);
     }

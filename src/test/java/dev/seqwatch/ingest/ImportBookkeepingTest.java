@@ -6,10 +6,7 @@ import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.store.EventDao;
 import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.Workspace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,22 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The import record, refusing the same file twice, duplicates, and all-or-nothing on cancel and failure. */
-class ImportBookkeepingTest {
+class ImportBookkeepingTest extends FreshWorkspaceTest {
     private static final ImportOptions OPTS = ImportOptions.defaults().withTimeFormat("epoch-s");
-
-    @TempDir
-    Path tmp;
-    Workspace ws;
-
-    @BeforeEach
-    void open() {
-        ws = Workspace.open(tmp.resolve("ws"));
-    }
-
-    @AfterEach
-    void close() {
-        ws.close();
-    }
 
     /** {@code n} distinct good rows for user u{k % users}, plus a header. */
     private static String log(int n, int firstTs) {

@@ -4,11 +4,7 @@ import dev.seqwatch.common.Label;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.StoreException;
-import dev.seqwatch.store.Workspace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,21 +16,7 @@ import static dev.seqwatch.ingest.ImportFixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LabelImporterTest {
-    @TempDir
-    Path tmp;
-    Workspace ws;
-
-    @BeforeEach
-    void open() {
-        ws = Workspace.open(tmp.resolve("ws"));
-    }
-
-    @AfterEach
-    void close() {
-        ws.close();
-    }
-
+class LabelImporterTest extends FreshWorkspaceTest {
     private LabelImporter.Result load(Path f, String analyst) {
         return new LabelImporter(ws).importFile(f, analyst);
     }

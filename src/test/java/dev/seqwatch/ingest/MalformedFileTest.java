@@ -1,11 +1,7 @@
 package dev.seqwatch.ingest;
 
 import dev.seqwatch.common.UserFacingException;
-import dev.seqwatch.store.Workspace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,23 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Malformed logs: exact stored / rejected / duplicate counts and the exact reason of every rejected row. */
-class MalformedFileTest {
+class MalformedFileTest extends FreshWorkspaceTest {
     private static final String HEADER = "user_id,timestamp,action,item_id,category_id,amount\n";
     private static final ImportOptions EPOCH_S = ImportOptions.defaults().withTimeFormat("epoch-s");
-
-    @TempDir
-    Path tmp;
-    Workspace ws;
-
-    @BeforeEach
-    void open() {
-        ws = Workspace.open(tmp.resolve("ws"));
-    }
-
-    @AfterEach
-    void close() {
-        ws.close();
-    }
 
     @Test
     void everyRejectionReasonIsKeptWithItsLineAndColumn() {
