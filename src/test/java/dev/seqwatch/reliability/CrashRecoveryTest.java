@@ -85,6 +85,19 @@ class CrashRecoveryTest {
         return ws;
     }
 
+    /**
+     * Lets a ready child run to a random kill point: waits for its (1 + k)-th line, k random below
+     * {@code lines}, then for a random 2 .. {@code factor} x the mean gap between its lines (measured here
+     * when k > 0, else {@code gapEstimate}). Returns the gap estimate to use next time.
+     */
+    private double runToRandomPoint(ChildJvm c, int lines, double gapEstimate, double factor) throws InterruptedException {
+        int k = rnd.nextInt(lines);
+        c.awaitLines(1 + k, TIMEOUT);
+        double gap = k > 0 ? (c.arrival(k) - c.arrival(0)) / 1e6 / k : gapEstimate;
+        c.runFor(rnd.nextLong(2, Math.max(3, (long) (gap * factor))));
+        return gap;
+    }
+
     private Path err(String name) {
         return dir.resolve(name + ".err");
     }
@@ -192,12 +205,7 @@ class CrashRecoveryTest {
             boolean killed;
             try (ChildJvm c = ChildJvm.start(err("lab" + i), "labels", ws.toString(), dir.toString(), "" + units)) {
                 assertThat(c.awaitLines(1, TIMEOUT)).as("child ready: %s", c.errors()).isTrue();
-                int k = rnd.nextInt(units);
-                c.awaitLines(1 + k, TIMEOUT);
-                if (k > 0) {
-                    gapEstimate = (c.arrival(k) - c.arrival(0)) / 1e6 / k;
-                }
-                c.runFor(rnd.nextLong(2, Math.max(3, (long) (gapEstimate * 1.5))));
+                gapEstimate = runToRandomPoint(c, units, gapEstimate, 1.5);
                 killed = c.kill();
                 c.assertDiedOfTheKill();
                 lines = c.lines();
@@ -272,12 +280,7 @@ class CrashRecoveryTest {
             boolean killed;
             try (ChildJvm c = ChildJvm.start(err("train" + i), "train", ws.toString(), out.toString(), "" + units)) {
                 assertThat(c.awaitLines(1, TIMEOUT)).as("child ready: %s", c.errors()).isTrue();
-                int k = rnd.nextInt(3);
-                c.awaitLines(1 + k, TIMEOUT);
-                if (k > 0) {
-                    gapEstimate = (c.arrival(k) - c.arrival(0)) / 1e6 / k;
-                }
-                c.runFor(rnd.nextLong(2, Math.max(3, (long) (gapEstimate * 1.2))));
+                gapEstimate = runToRandomPoint(c, 3, gapEstimate, 1.2);
                 killed = c.kill();
                 c.assertDiedOfTheKill();
                 c.lines().stream().filter(l -> l.startsWith("MODEL ")).forEach(l -> reported.add(Integer.parseInt(l.substring(6))));
@@ -341,12 +344,7 @@ class CrashRecoveryTest {
                     c.awaitCount("BATCH", 1 + rnd.nextInt(3 * (batchesPerRun > 0 ? batchesPerRun : 13)), TIMEOUT);
                     c.runFor(rnd.nextLong(0, 4));
                 } else {
-                    int k = rnd.nextInt(3);
-                    c.awaitLines(1 + k, TIMEOUT);
-                    if (k > 0) {
-                        gapEstimate = (c.arrival(k) - c.arrival(0)) / 1e6 / k;
-                    }
-                    c.runFor(rnd.nextLong(2, Math.max(3, (long) (gapEstimate * 1.2))));
+                    gapEstimate = runToRandomPoint(c, 3, gapEstimate, 1.2);
                 }
                 killed = c.kill();
                 c.assertDiedOfTheKill();
