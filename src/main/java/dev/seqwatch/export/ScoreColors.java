@@ -1,11 +1,12 @@
 package dev.seqwatch.export;
 
 /**
- * The workbench's step-score colour scale for headless charts: blue (expected) through pale yellow
- * to red, where red means "at or above the step-score threshold". Same stops as the GUI's
- * {@code ui.heatmap.StepScoreColors}, which core code may not import.
+ * The step-score colour scale: blue (expected) through pale yellow to red, where red means "at or above
+ * the step-score threshold". Headless charts use it directly; the workbench's
+ * {@code ui.heatmap.StepScoreColors} builds its lookup table from {@link #rgbAt}, so both show the same
+ * colours.
  */
-final class ScoreColors {
+public final class ScoreColors {
     private static final int[] STOPS = {0x2c7bb6, 0xabd9e9, 0xffffbf, 0xfdae61, 0xd7191c};
     static final int MISSING = 0xffdddddd;
     private final double max;
@@ -23,7 +24,12 @@ final class ScoreColors {
         if (Double.isNaN(score)) {
             return MISSING & 0xffffff;
         }
-        double x = Math.max(0, Math.min(1, score / max)) * (STOPS.length - 1);
+        return rgbAt(Math.max(0, Math.min(1, score / max)));
+    }
+
+    /** RGB at {@code fraction} (0 = expected, 1 = threshold) of the scale, linear between the stops. */
+    public static int rgbAt(double fraction) {
+        double x = fraction * (STOPS.length - 1);
         int k = Math.min(STOPS.length - 2, (int) x);
         double f = x - k;
         int a = STOPS[k];

@@ -1,19 +1,18 @@
 package dev.seqwatch.ui.heatmap;
 
+import dev.seqwatch.export.ScoreColors;
+
 /**
  * The step-score colour scale shared by the heatmap, the timeline and the legend: a 256-entry
- * lookup table from blue (expected) through pale yellow to red (surprising), from 0 to {@code max}.
+ * lookup table of {@link ScoreColors} (blue = expected, through pale yellow, to red = surprising), from 0
+ * to {@code max}.
  */
 public final class StepScoreColors {
-    private static final int[] STOPS = {0x2c7bb6, 0xabd9e9, 0xffffbf, 0xfdae61, 0xd7191c};
     private static final int[] LUT = new int[256];
 
     static {
         for (int i = 0; i < 256; i++) {
-            double x = i / 255.0 * (STOPS.length - 1);
-            int k = Math.min(STOPS.length - 2, (int) x);
-            double f = x - k;
-            LUT[i] = 0xff000000 | mix(STOPS[k], STOPS[k + 1], f);
+            LUT[i] = 0xff000000 | ScoreColors.rgbAt(i / 255.0);
         }
     }
 
@@ -35,13 +34,6 @@ public final class StepScoreColors {
 
     public static int lut(int i) {
         return LUT[i];
-    }
-
-    private static int mix(int a, int b, double f) {
-        int r = (int) Math.round(((a >> 16) & 255) * (1 - f) + ((b >> 16) & 255) * f);
-        int g = (int) Math.round(((a >> 8) & 255) * (1 - f) + ((b >> 8) & 255) * f);
-        int bl = (int) Math.round((a & 255) * (1 - f) + (b & 255) * f);
-        return (r << 16) | (g << 8) | bl;
     }
 
     /** A scale maximum robust to a few extreme steps: the 99th percentile of the scored steps. */
