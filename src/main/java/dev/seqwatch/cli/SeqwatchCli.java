@@ -23,6 +23,7 @@ import java.util.Set;
                 ExportCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                DiffCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 
