@@ -24,6 +24,7 @@ import java.util.Set;
                 BackupCommand.class,
                 RestoreCommand.class,
                 DiffCommand.class,
+                ModelsCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 
