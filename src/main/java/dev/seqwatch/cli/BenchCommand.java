@@ -3,7 +3,7 @@ package dev.seqwatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code seqwatch bench <what>}: throughput figures (DESIGN.md section 7). */
+/** {@code seqwatch bench <what>}: throughput figures (import, metrics, ui, lstm; the README's "Benchmarks" section). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput (medians of several runs).",
         subcommands = {

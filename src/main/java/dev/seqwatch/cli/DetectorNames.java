@@ -11,7 +11,7 @@ final class DetectorNames implements Iterable<String> {
         return DetectorRegistry.standard().names().iterator();
     }
 
-    /** DESIGN.md: the LSTM is the default detector; markov until it is registered. */
+    /** The default {@code --detector}: the LSTM when the registry holds it, otherwise markov. */
     static String defaultDetector(DetectorRegistry r) {
         return r.names().contains("lstm") ? "lstm" : "markov";
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.Set;
 
-/** The headless command line: {@code seqwatch <sub-command> ...} (DESIGN.md section 5). */
+/** The headless command line: {@code seqwatch <sub-command> ...} (picocli; the README's "Command line" section). */
 @Command(name = "seqwatch", mixinStandardHelpOptions = true, versionProvider = SeqwatchCli.Version.class,
         description = "Find anomalous user-behaviour sequences. Without a sub-command the workbench opens.",
         subcommands = {

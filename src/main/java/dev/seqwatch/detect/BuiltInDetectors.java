@@ -15,7 +15,7 @@ final class BuiltInDetectors {
 
     static void registerAll(DetectorRegistry r) {
         r.register(new DetectorRegistry.Entry(LstmDetector.NAME,
-                "LSTM next-event model (DeepLearning4J), per-step scores", LstmDetector::new,
+                "LSTM next-event model (CPU: Java kernels; CUDA: ND4J lstmLayer), per-step scores", LstmDetector::new,
                 LstmDetector::load));
         r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
         r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));

@@ -266,8 +266,9 @@ public final class Workspace implements AutoCloseable {
      * Writes the committed state into the file now. H2's MVStore otherwise writes commits in the
      * background (WRITE_DELAY, 500 ms; WRITE_DELAY=0 turns that writer off rather than writing at each
      * commit), so a process killed right after a commit lost it: a label the analyst saw saved was
-     * gone after a kill -9 (found by CrashRecoveryTest). Not an fsync: a power cut can still lose the
-     * last writes (see DESIGN.md section 8).
+     * gone after a kill -9 (found by CrashRecoveryTest). Not an fsync: a killed process loses nothing
+     * committed, but a power cut or OS crash can still lose the last writes (H2 does not promise durability
+     * on power loss; the README's backup section says so).
      */
     private static void checkpoint(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

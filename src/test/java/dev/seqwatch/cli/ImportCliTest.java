@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The import and labels commands as DESIGN.md section 5 gives them, on small fixtures shaped like the real logs. */
+/** The import and labels commands as the README's "Command line" section documents them, on small fixtures shaped like the real logs. */
 class ImportCliTest {
     @TempDir
     Path tmp;

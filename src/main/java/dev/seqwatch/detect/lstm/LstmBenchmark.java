@@ -179,7 +179,7 @@ public final class LstmBenchmark {
                 .seed(c.seed()).dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
                 .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
                 .list();
-        // no setInputType: it resets the embedding layer's nIn to 1 (DESIGN.md section 8)
+        // no setInputType: it would reset the embedding layer's nIn (the vocabulary size, set below) to 1
         conf.layer(new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder()
                 .nIn(d.vocab()).nOut(c.embed()).build());
         for (int l = 0; l < c.layers(); l++) {

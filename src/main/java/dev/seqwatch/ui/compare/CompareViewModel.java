@@ -43,7 +43,7 @@ public final class CompareViewModel {
         this.registry = registry;
         List<String> names = DetectorComparison.defaultDetectors(registry);
         available.setAll(names);
-        // the fast baselines by default; DL4J ones (slow to start) are opt-in
+        // the fast baselines by default; the autoencoder (DL4J, slow to start) and the LSTM (slow to train) are opt-in
         names.stream().filter(n -> !n.equals("autoencoder") && !n.equals("lstm")).forEach(chosen::add);
         message.set("Runs each chosen detector twice on this workspace: without labels, and learning from the fraud labels"
                 + " (fraud users left out of training); scored against the current labels.");

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Column types of the preview rows, inferred by Tablesaw's type detector (the same rules Tablesaw
  * uses to read a CSV), so the analyst sees at a glance which column holds numbers, times or text.
- * Only the preview rows are typed: Tablesaw is too slow for the import itself (DESIGN.md section 8).
+ * Only the preview rows are typed: Tablesaw builds a whole table in memory, so the import itself streams
+ * rows instead ({@code CsvRowSource} on FastCSV, {@code JsonLinesRowSource} on Jackson).
  */
 final class PreviewTypes {
     private static final List<ColumnType> DETECTED = List.of(ColumnType.LONG, ColumnType.DOUBLE, ColumnType.BOOLEAN,
