@@ -3,7 +3,6 @@ package dev.seqwatch.common;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -202,11 +201,11 @@ public final class OutputFiles {
         }
     }
 
-    /** One line for a failed write; a full disk is called that, with the space left. */
+    /** One line for a failed write; a full disk is called that. */
     static UserFacingException failure(Path out, Path dir, IOException e) {
         if (isDiskFull(e)) {
-            return new UserFacingException("disk full while writing " + out + " (" + usable(dir)
-                    + "); free some space and run again; nothing was changed", e);
+            return new UserFacingException("disk full while writing " + out + ": free some space in " + existing(dir)
+                    + " and run again; nothing was changed", e);
         }
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {
@@ -227,20 +226,12 @@ public final class OutputFiles {
         return false;
     }
 
-    private static String usable(Path dir) {
-        try {
-            Path d = dir;
-            while (d != null && !Files.exists(d)) {
-                d = d.getParent();
-            }
-            if (d == null) {
-                return "no space left";
-            }
-            FileStore fs = Files.getFileStore(d);
-            return String.format(Locale.ROOT, "%.1f MB free in %s", fs.getUsableSpace() / 1e6, d);
-        } catch (IOException | RuntimeException e) {
-            return "no space left";
+    private static Path existing(Path dir) {
+        Path d = dir;
+        while (d != null && !Files.exists(d)) {
+            d = d.getParent();
         }
+        return d == null ? dir : d;
     }
 
     /** Same file: equal real paths, or {@link Files#isSameFile} where both exist (hard links). */
