@@ -23,6 +23,8 @@ import java.util.Set;
                 ExportCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                DiffCommand.class,
+                ModelsCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 

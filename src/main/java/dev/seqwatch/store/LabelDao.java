@@ -75,6 +75,15 @@ public final class LabelDao {
         return query(c, "SELECT * FROM label ORDER BY id");
     }
 
+    /** The id of the newest row of the label history (0 when there is none): the history "up to" a point. */
+    public long lastId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM label");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static List<Label> query(Connection c, String sql, String... args) throws SQLException {
         List<Label> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -21,6 +21,9 @@ import java.util.Set;
  * own migrations does not have (e.g. a default calling FILE_WRITE). It reads only INFORMATION_SCHEMA,
  * before Flyway or any DAO touches a table.
  *
+ * <p>It runs after {@link WorkspaceFileCheck}, which refuses such files before H2 opens them at all; this
+ * second look at the opened schema stays as a defence in depth.
+ *
  * <p>UntrustedFilesTest plants a Java-source trigger, a source alias, a FILE_WRITE default and a view in
  * workspace files: each is refused, and none of them wrote its marker file when Seqwatch opened the file.
  */

@@ -23,9 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One workspace = one embedded H2 file ({@code NAME.mv.db}). Opening it migrates the schema with
- * Flyway, refuses files of other programs, and removes any import or scoring that a crash left
- * unfinished.
+ * One workspace = one embedded H2 file ({@code NAME.mv.db}). Opening it first checks the file's stored
+ * schema without H2's SQL engine ({@link WorkspaceFileCheck}: files of other programs and crafted files
+ * are refused before any of their statements runs), then migrates the schema with Flyway and removes
+ * any import or scoring that a crash left unfinished.
  * All writes run on one writer thread ({@link #write}); reads use their own connections.
  * H2's file lock keeps a second process out; it is told so in one line.
  */
@@ -65,6 +66,8 @@ public final class Workspace implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UserFacingException("cannot create the folder for workspace " + file + ": " + e.getMessage(), e);
         }
+        // before H2's SQL engine sees the file: it would run code a crafted schema holds while opening it
+        WorkspaceFileCheck.check(file);
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1 keeps it open while we hold connections; we close explicitly.
         ds.setURL("jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;MAX_COMPACT_TIME=2000" + System.getProperty("seqwatch.h2.options", ""));

@@ -17,6 +17,7 @@ import dev.seqwatch.evaluate.Evaluation;
 import dev.seqwatch.evaluate.LabelledScores;
 import dev.seqwatch.sequence.SequenceSet;
 import dev.seqwatch.store.EventDao;
+import dev.seqwatch.store.ImportDao;
 import dev.seqwatch.store.LabelDao;
 import dev.seqwatch.store.ModelDao;
 import dev.seqwatch.store.ScoreDao;
@@ -113,7 +114,20 @@ public final class ModelService {
         if (all.size() == 0) {
             throw new UserFacingException(ws.file() + ": the workspace has no events; import a log first");
         }
-        LabelSet current = ws.read(labels::current);
+        long[] labelHistoryTo = new long[1];
+        List<Map<String, Object>> imports = new java.util.ArrayList<>();
+        LabelSet current = ws.read(c -> {
+            labelHistoryTo[0] = labels.lastId(c);
+            for (ImportDao.ImportRecord r : new ImportDao().list(c)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("import_id", r.id());
+                m.put("source", r.sourceName());
+                m.put("sha256", r.sha256());
+                m.put("events_stored", r.rowsStored());
+                imports.add(m);
+            }
+            return labels.current(c);
+        });
         SequenceSet train = all;
         int excluded = 0;
         if (req.excludeFraud()) {
@@ -153,6 +167,12 @@ public final class ModelService {
         trainedOn.put("millis", report.millis());
         trainedOn.put("loss_per_epoch", report.lossPerEpoch());
         trainedOn.put("details", report.details());
+        // what reproduces this version: the same imports, the label history up to this row, the same run
+        // parameters and seed, the same threads (the LSTM sums per-thread gradients in a fixed order)
+        trainedOn.put("imports", imports);
+        trainedOn.put("label_history_to", labelHistoryTo[0]);
+        trainedOn.put("cpu_threads", Integer.getInteger("seqwatch.lstm.threads", Runtime.getRuntime().availableProcessors()));
+        trainedOn.put("application_version", applicationVersion());
         Map<String, Object> metrics = eval == null ? Map.of("note", "no labels to evaluate on") : eval.toMap();
 
         byte[] bytes = modelBytes(d, params, trainedOn, metrics, eval);
@@ -178,6 +198,11 @@ public final class ModelService {
         }
         p.progress(1, "model version " + idAndActive[0] + " stored");
         return new TrainResult(idAndActive[0], idAndActive[1] == 1, d, report, eval, excluded, bytes);
+    }
+
+    private static String applicationVersion() {
+        String v = ModelService.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
     }
 
     /** Labels can evaluate when they contain fraud (normal users are then the rest or the labelled normals). */

@@ -54,17 +54,21 @@ class WorkspaceTest {
     void anH2DatabaseOfAnotherProgramIsRefusedAndLeftAlone() throws Exception {
         Path base = tmp.resolve("shop");
         foreignDatabase(base, "seqwatch");
+        byte[] before = Files.readAllBytes(Path.of(base + ".mv.db"));
         assertThatThrownBy(() -> Workspace.open(base)).isInstanceOf(UserFacingException.class)
                 .hasMessage(base + ".mv.db is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
+        assertThat(Files.readAllBytes(Path.of(base + ".mv.db"))).as("not a byte changed").isEqualTo(before);
         assertThat(tables(base, "seqwatch")).isEqualTo("ORDERS");
     }
 
     @Test
-    void anH2DatabaseWithOtherCredentialsIsRefusedInOneLine() throws Exception {
+    void anH2DatabaseWithOtherCredentialsIsRefusedInOneLineWithoutOpeningIt() throws Exception {
         Path base = tmp.resolve("other");
         foreignDatabase(base, "sa");
+        byte[] before = Files.readAllBytes(Path.of(base + ".mv.db"));
         assertThatThrownBy(() -> Workspace.open(base)).isInstanceOf(UserFacingException.class)
-                .hasMessage(base + ".mv.db is not a Seqwatch workspace (or it is damaged): Wrong user name or password [28000-240]");
+                .hasMessage(base + ".mv.db is an H2 database of another program, not a Seqwatch workspace; nothing was changed");
+        assertThat(Files.readAllBytes(Path.of(base + ".mv.db"))).as("not a byte changed").isEqualTo(before);
         assertThat(tables(base, "sa")).isEqualTo("ORDERS");
     }
 

@@ -1,72 +1,72 @@
 package dev.seqwatch.ui.thresholds;
 
 import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.evaluate.LabelledScores;
+import dev.seqwatch.evaluate.ThresholdCurve;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Flagged counts and precision / recall / F1 at any user-score threshold, precomputed so that a
- * slider move costs one binary search: scores sorted descending with running counts of labelled
- * fraud and labelled normal users. Precision counts labelled users only (unlabelled users are unknown).
+ * What the thresholds panel shows at any user-score threshold, answered by binary searches so that a
+ * slider move costs O(log n): how many of all scored users are flagged, and precision / recall / F1 from
+ * the same {@link ThresholdCurve} over the same {@link LabelledScores} that {@code seqwatch evaluate},
+ * {@code compare} and the reports use, so the panel and a report never give two numbers for one
+ * question (which users count, fraud-only label lists, nobody flagged: see those classes).
  */
 public final class ThresholdTable {
     private final double[] desc;
-    private final int[] cumFraud;
-    private final int[] cumNormal;
-    private final int totalFraud;
-    private final int totalNormal;
+    private final ThresholdCurve curve;
+    private final boolean unlabelledAsNormal;
 
-    /** The figures at one threshold; precision, recall and F1 are NaN without labels. */
+    /** The figures at one threshold; {@code flagged} counts every scored user; the rest are NaN without fraud labels. */
     public record Point(double threshold, int flagged, int tp, int fp, int fn, double precision, double recall, double f1) {
     }
 
-    /** @param scores user scores in any order; {@code fraud[i]} is TRUE/FALSE for labelled users, null otherwise */
-    public ThresholdTable(double[] scores, Boolean[] fraud) {
-        int n = scores.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+    private ThresholdTable(double[] scores, LabelledScores labelled) {
+        desc = scores.clone();
+        for (int i = 0; i < desc.length; i++) {
+            if (Double.isNaN(desc[i])) {
+                desc[i] = Double.NEGATIVE_INFINITY; // as ThresholdCurve counts NaN scores
+            }
         }
-        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-        desc = new double[n];
-        cumFraud = new int[n + 1];
-        cumNormal = new int[n + 1];
-        for (int k = 0; k < n; k++) {
-            int i = order[k];
-            desc[k] = scores[i];
-            Boolean f = fraud[i];
-            cumFraud[k + 1] = cumFraud[k] + (Boolean.TRUE.equals(f) ? 1 : 0);
-            cumNormal[k + 1] = cumNormal[k] + (Boolean.FALSE.equals(f) ? 1 : 0);
+        Arrays.sort(desc);
+        for (int i = 0, j = desc.length - 1; i < j; i++, j--) {
+            double x = desc[i];
+            desc[i] = desc[j];
+            desc[j] = x;
         }
-        totalFraud = cumFraud[n];
-        totalNormal = cumNormal[n];
+        curve = labelled.curve();
+        unlabelledAsNormal = labelled.unlabelledAsNormal();
     }
 
+    /** @param users the scored users, {@code scores[i]} the score of {@code users.get(i)} */
     public static ThresholdTable of(List<String> users, double[] scores, LabelSet labels) {
-        Boolean[] f = new Boolean[users.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = labels.isFraud(users.get(i));
-        }
-        return new ThresholdTable(scores, f);
+        return new ThresholdTable(scores, LabelledScores.of(users, scores, labels));
     }
 
     public int size() {
         return desc.length;
     }
 
-    /** True when precision and recall can be computed: at least one fraud and one labelled user. */
+    /** True when precision and recall can be computed: at least one labelled fraud user has a score. */
     public boolean hasLabels() {
-        return totalFraud > 0;
+        return curve.positives() > 0;
     }
 
     public int labelledFraud() {
-        return totalFraud;
+        return curve.positives();
     }
 
+    /** The users counted as normal: labelled normal, or every other user when the labels name fraud only. */
     public int labelledNormal() {
-        return totalNormal;
+        return curve.negatives();
+    }
+
+    /** The labels name fraud users only, so every other scored user counts as normal (as in evaluate). */
+    public boolean unlabelledCountAsNormal() {
+        return unlabelledAsNormal;
     }
 
     public double min() {
@@ -93,17 +93,16 @@ public final class ThresholdTable {
     }
 
     public Point at(double t) {
-        return pointAtRank(t, flaggedAt(t));
+        return point(t, curve.at(t));
     }
 
-    private Point pointAtRank(double t, int k) {
-        int tp = cumFraud[k];
-        int fp = cumNormal[k];
-        int fn = totalFraud - tp;
-        double p = tp + fp == 0 ? (totalFraud == 0 ? Double.NaN : 1.0) : (double) tp / (tp + fp);
-        double r = totalFraud == 0 ? Double.NaN : (double) tp / totalFraud;
-        double f1 = Double.isNaN(p) || Double.isNaN(r) || p + r == 0 ? (Double.isNaN(r) ? Double.NaN : 0) : 2 * p * r / (p + r);
-        return new Point(t, k, tp, fp, fn, p, r, f1);
+    private Point point(double t, ThresholdCurve.Point c) {
+        int flagged = flaggedAt(t);
+        if (!hasLabels()) {
+            return new Point(t, flagged, c.truePositives(), c.falsePositives(), 0, Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new Point(t, flagged, c.truePositives(), c.falsePositives(), c.positives() - c.truePositives(),
+                c.precision(), c.recall(), c.f1());
     }
 
     /** The score of rank {@code k} (1-based), clamped. */
@@ -116,34 +115,27 @@ public final class ThresholdTable {
 
     /** Points at each threshold where a labelled user enters, at most {@code maxPoints} (for the PR chart). */
     public List<Point> curve(int maxPoints) {
-        List<Point> all = new ArrayList<>();
-        for (int k = 1; k <= desc.length; k++) {
-            boolean labelled = cumFraud[k] + cumNormal[k] != cumFraud[k - 1] + cumNormal[k - 1];
-            boolean lastOfTie = k == desc.length || desc[k] != desc[k - 1];
-            if (labelled && lastOfTie) {
-                all.add(pointAtRank(desc[k - 1], k));
-            }
-        }
-        if (all.size() <= maxPoints) {
+        int n = curve.distinctThresholds();
+        List<Point> all = new ArrayList<>(Math.min(n, maxPoints));
+        if (!hasLabels() || n == 0 || maxPoints <= 0) {
             return all;
         }
-        List<Point> out = new ArrayList<>(maxPoints);
-        for (int i = 0; i < maxPoints; i++) {
-            out.add(all.get((int) ((long) i * (all.size() - 1) / (maxPoints - 1))));
+        if (n <= maxPoints) {
+            for (int i = 0; i < n; i++) {
+                all.add(point(curve.threshold(i), curve.point(i)));
+            }
+            return all;
         }
-        return out;
+        for (int i = 0; i < maxPoints; i++) {
+            int k = maxPoints == 1 ? n - 1 : (int) ((long) i * (n - 1) / (maxPoints - 1));
+            all.add(point(curve.threshold(k), curve.point(k)));
+        }
+        return all;
     }
 
-    /** The threshold with the best F1 over labelled users, or NaN without labels. */
+    /** The threshold with the best F1 over labelled users (as evaluate's best_f1_threshold), or NaN without labels. */
     public double bestF1Threshold() {
-        double best = -1;
-        double t = Double.NaN;
-        for (Point p : curve(Integer.MAX_VALUE)) {
-            if (p.f1() > best) {
-                best = p.f1();
-                t = p.threshold();
-            }
-        }
-        return t;
+        ThresholdCurve.Point best = curve.bestF1();
+        return best == null ? Double.NaN : best.threshold();
     }
 }

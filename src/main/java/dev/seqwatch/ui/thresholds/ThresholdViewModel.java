@@ -163,8 +163,10 @@ public final class ThresholdViewModel {
                 t == null ? 0 : t.size(), p.threshold()));
         if (f.labelled()) {
             metricsText.set(String.format(Locale.ROOT,
-                    "precision %.2f \u00b7 recall %.2f \u00b7 F1 %.2f  (on %d fraud + %d normal labels: %d caught, %d false alarms, %d missed)",
-                    p.precision(), p.recall(), p.f1(), t.labelledFraud(), t.labelledNormal(), p.tp(), p.fp(), p.fn())
+                    "precision %.2f \u00b7 recall %.2f \u00b7 F1 %.2f  (on %d fraud + %d %s: %d caught, %d false alarms, %d missed)",
+                    p.precision(), p.recall(), p.f1(), t.labelledFraud(), t.labelledNormal(),
+                    t.unlabelledCountAsNormal() ? "other users counted as normal (the labels name fraud only)" : "normal labels",
+                    p.tp(), p.fp(), p.fn())
                     + (learnedFromLabels(model.activeModelProperty().get())
                     ? ". The active model learned from these labels, so the figures are optimistic; Compare detectors"
                     + " cross-validates." : ""));

@@ -18,7 +18,7 @@ class ThresholdTableTest {
         // scores 9..1; fraud at 9 and 6, normal at 8 and 2, others unlabelled
         double[] s = {5, 9, 1, 8, 6, 2, 3, 7, 4};
         Boolean[] f = {null, true, null, false, true, false, null, null, null};
-        ThresholdTable t = new ThresholdTable(s, f);
+        ThresholdTable t = ThresholdFiguresAgreeTest.table(s, f);
         ThresholdTable.Point p = t.at(6);
         assertThat(p.flagged()).isEqualTo(4); // 9 8 7 6
         assertThat(p.tp()).isEqualTo(2);
