@@ -365,6 +365,8 @@ class CarelessCommandsTest {
         refused(none, "evaluate", "--db", typo, "--model", model);
         refused(none, "compare", "--db", typo, "--detectors", "markov");
         refused(none, "backup", "--db", typo, "--out", dir.resolve("x.zip"));
+        refused(none, "models", "--db", typo);
+        refused(none, "diff", "--db", typo, "--from", "1", "--to", "2");
         Path labels = Files.writeString(dir.resolve("labels.csv"), "user_id,label\nn0,fraud\n");
         refused(none, "labels", "--db", typo, "--input", labels);
         refused("seqwatch: no workspace at " + deep + ".mv.db (create one with seqwatch import)" + NL,
