@@ -26,11 +26,9 @@ public final class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        if (!java.nio.file.Files.isRegularFile(Workspace.fileOf(db))) {
-            throw new dev.seqwatch.common.UserFacingException("no workspace " + db + " to back up");
-        }
+        Cli.refuseOverwrite("--out", out, db);
         WorkspaceBackup.Summary s;
-        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             s = WorkspaceBackup.backup(ws, out, p);
         }
         err.printf("backed up %s to %s (%,d events, %,d label rows, %d models; database %,d bytes)%n", db, out,

@@ -1,6 +1,10 @@
 package dev.seqwatch.cli;
 
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.store.Workspace;
+
+import java.nio.file.Path;
 
 import java.util.concurrent.Callable;
 
@@ -24,6 +28,15 @@ final class Cli {
                     + " bytes; use at least 16 random bytes (e.g. head -c 32 /dev/urandom > key)");
         }
         return key;
+    }
+
+    /**
+     * Refuses the output {@code out} of option {@code option} before the workspace is opened or anything
+     * is written, when it is the workspace {@code db} (or its lock / trace files) or one of {@code inputs}
+     * (the one rule: {@link OutputFiles#check}).
+     */
+    static void refuseOverwrite(String option, Path out, Path db, OutputFiles.Guarded... inputs) {
+        OutputFiles.check(option, out, Workspace.guardedFiles(db), java.util.Arrays.asList(inputs));
     }
 
     /** Runs an argument conversion, turning its failure into a one-line user message. */

@@ -70,7 +70,7 @@ public final class CompareCommand implements Callable<Integer> {
         };
         LabelSet fileLabels = labelsFile == null ? null : LabelFile.read(labelsFile);
         DetectorComparison.Report report;
-        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             SequenceSet all = ws.read(c -> new EventDao().loadAll(c, p));
             LabelSet stored = ws.read(new LabelDao()::current);
             LabelSet labels = fileLabels != null ? fileLabels : stored;

@@ -48,7 +48,7 @@ public final class DiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         VersionDiff.Result r;
-        try (Workspace ws = Workspace.open(db)) {
+        try (Workspace ws = Workspace.openExisting(db)) {
             r = new VersionDiff(ws, new ModelService(ws, DetectorRegistry.standard())).compute(from, to, top, rows);
         }
         if (json) {

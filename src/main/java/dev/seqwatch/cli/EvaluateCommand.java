@@ -44,19 +44,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         Evaluation e;
         String detector;
         int id;
-        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+        // evaluating never writes to the workspace: the model file is read, not stored as a version
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, DetectorRegistry.standard());
-            id = svc.addModelFile(model);
-            detector = svc.load(id).name();
-            e = svc.evaluate(id, labels, threshold == null ? Double.NaN : threshold, p);
+            ModelService.ExternalModel mf = svc.readModelFile(model);
+            id = svc.versionOf(mf);
+            detector = mf.detector().name();
+            e = svc.evaluate(mf, labels, threshold == null ? Double.NaN : threshold, p);
         }
         Map<String, Object> m = new java.util.LinkedHashMap<>(e.toMap());
         m.put("detector", detector);
-        m.put("model_version", id);
+        m.put("model_version", id > 0 ? id : null);
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
-            out.printf("%s (model version %d) on %d users, %d fraud%n", detector, id, e.nUsers(), e.nFraud());
+            out.printf("%s (%s) on %d users, %d fraud%n", detector,
+                    id > 0 ? "model version " + id : "not a version of this workspace", e.nUsers(), e.nFraud());
             out.printf("  threshold %.6g (%s): flagged %d, precision %.4f, recall %.4f, F1 %.4f%n", e.threshold(),
                     e.thresholdSource(), e.flagged(), e.precision(), e.recall(), e.f1());
             out.printf("  ROC-AUC %.4f, PR-AUC (average precision) %.4f, precision@%d %.4f%n", e.rocAuc(), e.prAuc(),

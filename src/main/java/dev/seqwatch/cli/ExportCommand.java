@@ -34,10 +34,14 @@ public final class ExportCommand implements Runnable {
         /** Writes the export; returns the line that tells what was written. */
         abstract String write(ExportService exports, ConsoleProgress p);
 
+        /** The file the export writes. */
+        abstract Path out();
+
         @Override
         public Integer call() {
             var err = spec.commandLine().getErr();
-            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+            Cli.refuseOverwrite("--out", out(), db);
+            try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
                 String done = write(new ExportService(ws), p);
                 p.close();
                 err.println(done);
@@ -79,6 +83,11 @@ public final class ExportCommand implements Runnable {
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;
 
+        @Override
+        Path out() {
+            return out;
+        }
+
         @CommandLine.Mixin
         ScoreOptions score;
 
@@ -97,6 +106,11 @@ public final class ExportCommand implements Runnable {
         Path out;
 
         @Override
+        Path out() {
+            return out;
+        }
+
+        @Override
         String write(ExportService exports, ConsoleProgress p) {
             int n = exports.writeLabelHistoryCsv(out, p);
             return "wrote " + n + " label rows to " + out;
@@ -110,6 +124,11 @@ public final class ExportCommand implements Runnable {
     static final class Report extends WorkspaceExport {
         @Option(names = "--out", required = true, description = "HTML file to write")
         Path out;
+
+        @Override
+        Path out() {
+            return out;
+        }
 
         @Option(names = "--user", description = "the user of a case report (default: a report of the whole queue)")
         String user;

@@ -78,6 +78,8 @@ public final class ImportCommand implements Callable<Integer> {
         if (keyFile != null) {
             o = o.withPseudonymKey(Cli.readKey(keyFile));
         }
+        // the workspace is created only once its input was found
+        EventImporter.checkReadable(input);
         try (Workspace ws = Workspace.open(db); CliProgress p = new CliProgress(quiet)) {
             ImportResult r = new EventImporter(ws).importFile(input, o, p);
             p.done();

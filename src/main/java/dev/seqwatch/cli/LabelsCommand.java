@@ -27,7 +27,7 @@ public final class LabelsCommand implements Callable<Integer> {
     public Integer call() {
         String who = analyst == null ? LabelImporter.defaultAnalyst() : analyst;
         byte[] key = keyFile == null ? null : Cli.readKey(keyFile);
-        try (Workspace ws = Workspace.open(db)) {
+        try (Workspace ws = Workspace.openExisting(db)) {
             LabelImporter.Result r = new LabelImporter(ws).importFile(input, who, key);
             spec.commandLine().getOut().printf("appended %d labels (%d changed a user's earlier label; history kept) by %s%n",
                     r.appended(), r.changedExisting(), who);

@@ -39,7 +39,7 @@ public final class ModelsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<ModelDao.ModelRecord> versions;
-        try (Workspace ws = Workspace.open(db)) {
+        try (Workspace ws = Workspace.openExisting(db)) {
             versions = new ModelService(ws, DetectorRegistry.standard()).versions();
         }
         if (json) {

@@ -1,18 +1,15 @@
 package dev.seqwatch.cli;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.detect.UserScores;
+import dev.seqwatch.export.SafeCsv;
 import dev.seqwatch.store.Workspace;
 import dev.seqwatch.workflow.ModelService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -36,13 +33,13 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+        Cli.refuseOverwrite("--out", out, db, OutputFiles.input("--model", model));
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, DetectorRegistry.standard());
-            int id = svc.addModelFile(model);
-            var r = svc.score(id, p);
-            if (out != null) {
-                writeCsv(out, r.scores().ranked());
-            }
+            // the CSV is written (to its temporary name) before the scores are stored and moved into
+            // place after: a full disk fails the command with the workspace unchanged
+            var r = svc.scoreFile(model, s -> out == null ? null : stageCsv(out, s.ranked()), p);
+            int id = r.modelId();
             err.printf("scored %d users with model version %d (%s) in %.2f s%s%n", r.scores().users().size(), id,
                     r.scores().detector(), r.millis() / 1000.0, out == null ? "" : "; wrote " + out);
             err.flush();
@@ -50,25 +47,14 @@ public final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void writeCsv(Path file, List<UserScores> ranked) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".scores-", ".tmp");
-            try {
-                try (CsvWriter w = CsvWriter.builder().build(tmp)) {
-                    w.writeRecord("user_id", "score", "rank");
-                    int rank = 0;
-                    for (UserScores u : ranked) {
-                        w.writeRecord(u.userId(), Double.toString(u.score()), Integer.toString(++rank));
-                    }
-                }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
+    /** user_id,score,rank, most anomalous first, through the one CSV writer (formula-like ids neutralised). */
+    static OutputFiles.Staged stageCsv(Path file, List<UserScores> ranked) {
+        return SafeCsv.stage(file, csv -> {
+            csv.row("user_id", "score", "rank");
+            int rank = 0;
+            for (UserScores u : ranked) {
+                csv.row(u.userId(), Double.toString(u.score()), Integer.toString(++rank));
             }
-        } catch (IOException e) {
-            throw new UserFacingException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 }

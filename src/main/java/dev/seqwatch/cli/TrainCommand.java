@@ -49,7 +49,8 @@ public final class TrainCommand implements Callable<Integer> {
         String name = detector != null ? detector : DetectorNames.defaultDetector(registry);
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.open(db)) {
+        Cli.refuseOverwrite("--model-out", modelOut, db);
+        try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, registry);
             registry.create(name); // unknown names fail before any work
             err.println("training " + name + " on " + ws.file());

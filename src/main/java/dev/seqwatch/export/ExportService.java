@@ -1,9 +1,9 @@
 package dev.seqwatch.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.siegmar.fastcsv.writer.CsvWriter;
 import dev.seqwatch.common.Label;
 import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.DetectorRegistry;
@@ -19,11 +19,8 @@ import dev.seqwatch.workflow.InvestigationService.UserTimeline;
 import dev.seqwatch.workflow.ModelService;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -36,8 +33,9 @@ import java.util.Optional;
 /**
  * Results that leave the app: flagged users and the label history as CSV, and a one-file HTML report
  * of a case or of the whole queue. Shared by {@code seqwatch export} and the workbench's File menu;
- * blocking, called off the FX thread, no JavaFX. Files are written to a temporary file next to the
- * target and moved into place, so a failed export never leaves half a file.
+ * blocking, called off the FX thread, no JavaFX. Files are written through {@link OutputFiles} (a
+ * temporary file next to the target, moved into place, so a failed export never leaves half a file;
+ * never over the workspace), CSV through {@link SafeCsv}.
  */
 public final class ExportService {
     private final Workspace ws;
@@ -220,38 +218,37 @@ public final class ExportService {
 
     /** Writes the flagged users; returns how many. */
     public int writeFlaggedCsv(Path out, ExportOptions o, ProgressListener p) {
+        refuseOverWorkspace(out);
         p.progress(0, "reading scores and labels");
         Context ctx = context(o);
         List<FlaggedUser> users = flagged(ctx, o, p);
         p.progress(0.95, "writing " + out.getFileName());
-        writeAtomically(out, w -> {
-            try (CsvWriter csv = CsvWriter.builder().build(w)) {
-                List<String> head = new ArrayList<>(List.of("user_id", "score", "rank", "model_version", "detector",
-                        "threshold", "label", "fraud_type", "label_note", "labelled_by", "labelled_at"));
-                for (int i = 1; i <= o.topSteps(); i++) {
-                    String s = "step" + i + "_";
-                    head.addAll(List.of(s + "index", s + "time", s + "action", s + "item", s + "score", s + "expected"));
-                }
-                csv.writeRecord(head);
-                for (FlaggedUser u : users) {
-                    List<String> rec = new ArrayList<>(head.size());
-                    Label l = u.label();
-                    rec.addAll(List.of(text(u.userId()), num(u.score()), Integer.toString(u.rank()),
-                            Integer.toString(ctx.model().id()), ctx.model().detector(), num(ctx.user().value()),
-                            l == null ? "" : l.fraud() ? "fraud" : "normal", l == null ? "" : text(l.fraudType()),
-                            l == null ? "" : text(l.note()), l == null ? "" : text(l.analyst()),
-                            l == null ? "" : l.createdAt().toString()));
-                    for (int i = 0; i < o.topSteps(); i++) {
-                        if (i < u.topSteps().size()) {
-                            TopStep s = u.topSteps().get(i);
-                            rec.addAll(List.of(Integer.toString(s.index() + 1), Instant.ofEpochMilli(s.ts()).toString(),
-                                    text(s.action()), text(s.item()), num(s.score()), text(s.expected())));
-                        } else {
-                            rec.addAll(List.of("", "", "", "", "", ""));
-                        }
+        SafeCsv.write(out, csv -> {
+            List<String> head = new ArrayList<>(List.of("user_id", "score", "rank", "model_version", "detector",
+                    "threshold", "label", "fraud_type", "label_note", "labelled_by", "labelled_at"));
+            for (int i = 1; i <= o.topSteps(); i++) {
+                String s = "step" + i + "_";
+                head.addAll(List.of(s + "index", s + "time", s + "action", s + "item", s + "score", s + "expected"));
+            }
+            csv.row(head);
+            for (FlaggedUser u : users) {
+                List<String> rec = new ArrayList<>(head.size());
+                Label l = u.label();
+                rec.addAll(List.of(u.userId(), num(u.score()), Integer.toString(u.rank()),
+                        Integer.toString(ctx.model().id()), ctx.model().detector(), num(ctx.user().value()),
+                        l == null ? "" : l.fraud() ? "fraud" : "normal", l == null ? "" : nz(l.fraudType()),
+                        l == null ? "" : nz(l.note()), l == null ? "" : nz(l.analyst()),
+                        l == null ? "" : l.createdAt().toString()));
+                for (int i = 0; i < o.topSteps(); i++) {
+                    if (i < u.topSteps().size()) {
+                        TopStep s = u.topSteps().get(i);
+                        rec.addAll(List.of(Integer.toString(s.index() + 1), Instant.ofEpochMilli(s.ts()).toString(),
+                                nz(s.action()), nz(s.item()), num(s.score()), nz(s.expected())));
+                    } else {
+                        rec.addAll(List.of("", "", "", "", "", ""));
                     }
-                    csv.writeRecord(rec);
                 }
+                csv.row(rec);
             }
         });
         p.progress(1, "wrote " + users.size() + " flagged users to " + out.getFileName());
@@ -260,19 +257,18 @@ public final class ExportService {
 
     /** Writes every label row ever written (the audit trail), oldest first; returns how many rows. */
     public int writeLabelHistoryCsv(Path out, ProgressListener p) {
+        refuseOverWorkspace(out);
         p.progress(0, "reading the label history");
         List<Label> all = ws.read(labels::all);
         LabelSet current = new LabelSet(currentOf(all));
-        writeAtomically(out, w -> {
-            try (CsvWriter csv = CsvWriter.builder().build(w)) {
-                csv.writeRecord("id", "user_id", "label", "fraud_type", "note", "analyst", "created_at", "supersedes", "current");
-                for (Label l : all) {
-                    Label cur = current.get(l.userId());
-                    csv.writeRecord(Long.toString(l.id()), text(l.userId()), l.fraud() ? "fraud" : "normal", text(l.fraudType()),
-                            text(l.note()), text(l.analyst()), l.createdAt().toString(),
-                            l.supersedes() == 0 ? "" : Long.toString(l.supersedes()),
-                            Boolean.toString(cur != null && cur.id() == l.id()));
-                }
+        SafeCsv.write(out, csv -> {
+            csv.row("id", "user_id", "label", "fraud_type", "note", "analyst", "created_at", "supersedes", "current");
+            for (Label l : all) {
+                Label cur = current.get(l.userId());
+                csv.row(Long.toString(l.id()), l.userId(), l.fraud() ? "fraud" : "normal", l.fraudType(),
+                        l.note(), l.analyst(), l.createdAt().toString(),
+                        l.supersedes() == 0 ? "" : Long.toString(l.supersedes()),
+                        Boolean.toString(cur != null && cur.id() == l.id()));
             }
         });
         p.progress(1, "wrote " + all.size() + " label rows to " + out.getFileName());
@@ -294,6 +290,7 @@ public final class ExportService {
         if (userId == null || userId.isBlank()) {
             throw new UserFacingException("no user given for the case report");
         }
+        refuseOverWorkspace(out);
         p.progress(0, "reading scores and labels");
         Context ctx = context(o);
         if (ctx.row(userId).isEmpty()) {
@@ -313,6 +310,7 @@ public final class ExportService {
 
     /** The report of the whole queue: summary, heatmap, flagged users with top steps, timelines of the top three. */
     public Path writeQueueReport(Path out, ExportOptions o, ProgressListener p) {
+        refuseOverWorkspace(out);
         p.progress(0, "reading scores and labels");
         Context ctx = context(o);
         ExportOptions capped = o.maxUsers() > 0 ? o : o.withMaxUsers(500);
@@ -346,44 +344,13 @@ public final class ExportService {
 
     // ---------------------------------------------------------------- files
 
-    @FunctionalInterface
-    interface WriterWork {
-        void write(Writer w) throws IOException;
+    /** Refuses an output over the workspace (or its lock and trace files) before anything is written. */
+    private void refuseOverWorkspace(Path out) {
+        OutputFiles.check("the output file", out, Workspace.guardedFiles(ws.file()));
     }
 
-    private static void writeText(Path out, String text) {
-        writeAtomically(out, w -> w.write(text));
-    }
-
-    static void writeAtomically(Path out, WriterWork work) {
-        if (Files.isDirectory(out)) {
-            throw new UserFacingException(out + " is a folder; give a file name");
-        }
-        try {
-            Path dir = out.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".seqwatch-export-", ".tmp");
-            try {
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    work.write(w);
-                }
-                readableByOthers(tmp);
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UserFacingException("cannot write " + out + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Temporary files are created owner-only; an export is meant to be shared, like any file the user saves. */
-    private static void readableByOthers(Path f) {
-        try {
-            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system: its defaults apply
-        }
+    private void writeText(Path out, String text) {
+        OutputFiles.write(out, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String num(double v) {
@@ -392,18 +359,5 @@ public final class ExportService {
 
     private static String nz(String s) {
         return s == null ? "" : s;
-    }
-
-    /**
-     * A text cell of an exported CSV: a value that starts with {@code = + - @}, a tab or a carriage return
-     * gets a leading apostrophe, so spreadsheet programs show it as text instead of running it as a
-     * formula (OWASP "CSV injection"); everything else is written as it is.
-     */
-    static String text(String s) {
-        if (s == null || s.isEmpty()) {
-            return "";
-        }
-        char c = s.charAt(0);
-        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
     }
 }

@@ -515,7 +515,8 @@ public final class EventImporter {
         }
     }
 
-    private static void checkReadable(Path file) {
+    /** Refuses a log that is missing, not a readable file or empty, before anything is opened or created. */
+    public static void checkReadable(Path file) {
         if (!Files.exists(file)) {
             throw new UserFacingException(file + ": no such file");
         }

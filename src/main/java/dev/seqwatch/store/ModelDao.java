@@ -52,6 +52,17 @@ public final class ModelDao {
         }
     }
 
+    /**
+     * Removes a version a failing command had just added (it never became active; its scores were
+     * already removed by the scoring's own clean-up), so the command leaves the workspace as it was.
+     */
+    public void remove(Connection c, int id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM model WHERE id = ? AND NOT active")) {
+            ps.setInt(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     public void updateMetrics(Connection c, int id, String metricsJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE model SET metrics_json = ? WHERE id = ?")) {
             ps.setString(1, metricsJson);

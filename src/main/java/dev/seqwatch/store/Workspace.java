@@ -1,5 +1,6 @@
 package dev.seqwatch.store;
 
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.UserFacingException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -14,6 +15,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,6 +120,30 @@ public final class Workspace implements AutoCloseable {
             s = s.substring(0, s.length() - SUFFIX.length());
         }
         return Path.of(s);
+    }
+
+    /**
+     * Opens the workspace at {@code path} only if it exists: every command but import (and restore)
+     * works on a workspace that is already there, so a mistyped {@code --db} creates nothing.
+     */
+    public static Workspace openExisting(Path path) {
+        Path file = fileOf(path);
+        if (!Files.exists(file)) {
+            throw new UserFacingException("no workspace at " + file + " (create one with seqwatch import)");
+        }
+        return open(path);
+    }
+
+    /** The workspace file at {@code path} and the lock, trace and temporary files H2 keeps next to it: no output may replace them. */
+    public static List<OutputFiles.Guarded> guardedFiles(Path path) {
+        Path file = fileOf(path);
+        String base = basePath(path).toString();
+        List<OutputFiles.Guarded> files = new ArrayList<>();
+        files.add(new OutputFiles.Guarded(file, "the workspace " + file));
+        for (String s : new String[]{".lock.db", ".trace.db", ".temp.db", SUFFIX + ".tempFile", SUFFIX + ".newFile"}) {
+            files.add(new OutputFiles.Guarded(Path.of(base + s), "a file of the workspace " + file + " (" + base + s + ")"));
+        }
+        return files;
     }
 
     private static UserFacingException translateOpenError(Path file, SQLException e) {

@@ -2,6 +2,7 @@ package dev.seqwatch.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 
@@ -58,6 +59,7 @@ public final class WorkspaceBackup {
         if (Files.isDirectory(out)) {
             throw new UserFacingException(zip + " is a folder; give a backup file name (e.g. workspace-backup.zip)");
         }
+        OutputFiles.check("the backup file", zip, Workspace.guardedFiles(ws.file()));
         Path dir = out.getParent();
         Path h2zip = null;
         Path tmp = null;
@@ -120,6 +122,10 @@ public final class WorkspaceBackup {
                     manifest.get("models").asLong(), manifest.get("schema_version").asText(),
                     Instant.parse(manifest.get("created_at").asText()));
         } catch (IOException e) {
+            if (OutputFiles.isDiskFull(e)) {
+                throw new UserFacingException("disk full while writing the backup " + zip + "; free some space and run "
+                        + "again; nothing was changed", e);
+            }
             throw new UserFacingException("cannot write the backup " + zip + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(h2zip);
@@ -137,6 +143,7 @@ public final class WorkspaceBackup {
         if (!Files.isRegularFile(zip)) {
             throw new UserFacingException("no backup file " + zip);
         }
+        OutputFiles.refuseGuarded("the workspace", file, java.util.List.of(OutputFiles.input("backup", zip)));
         if (Files.exists(file) && !force) {
             throw new UserFacingException("workspace " + file + " already exists; restore to a new name, or add --force "
                     + "to replace it");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqwatch.common.LabelSet;
+import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.Detector;
@@ -107,9 +108,7 @@ public final class ModelService {
      */
     public TrainResult train(TrainRequest req, Path modelOut, ProgressListener p) {
         Detector d = registry.create(req.detector());
-        if (modelOut != null) {
-            checkWritable(modelOut);
-        }
+        OutputFiles.check("the model file", modelOut, Workspace.guardedFiles(ws.file()));
         p.progress(0, "loading events");
         SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
         if (all.size() == 0) {
@@ -181,16 +180,21 @@ public final class ModelService {
         String paramsJson = json(params);
         String trainedJson = json(trainedOn);
         String metricsJson = json(metrics);
-        int[] idAndActive = ws.write(c -> {
-            int id = models.add(c, d.name(), paramsJson, trainedJson, metricsJson, bytes);
-            boolean activate = req.activate() || models.active(c).isEmpty();
-            if (activate) {
-                models.activate(c, id);
+        // the model file is written before the version is stored and moved into place after: a full
+        // disk or an unwritable folder fails the training with the workspace unchanged
+        int[] idAndActive;
+        try (OutputFiles.Staged file = modelOut == null ? null : OutputFiles.stage(modelOut, o -> o.write(bytes))) {
+            idAndActive = ws.write(c -> {
+                int id = models.add(c, d.name(), paramsJson, trainedJson, metricsJson, bytes);
+                boolean activate = req.activate() || models.active(c).isEmpty();
+                if (activate) {
+                    models.activate(c, id);
+                }
+                return new int[]{id, activate ? 1 : 0};
+            });
+            if (file != null) {
+                file.commit();
             }
-            return new int[]{id, activate ? 1 : 0};
-        });
-        if (modelOut != null) {
-            writeBytes(modelOut, bytes);
         }
         p.progress(1, "model version " + idAndActive[0] + " stored");
         return new TrainResult(idAndActive[0], idAndActive[1] == 1, d, report, eval, excluded, bytes);
@@ -243,23 +247,107 @@ public final class ModelService {
      * holds exactly these bytes. Checks that the file is a model of a known detector.
      */
     public int addModelFile(Path file) {
-        Detector d = registry.load(file); // validates format and detector
+        return store(readModelFile(file));
+    }
+
+    /** A model file read and checked but not stored: its detector, manifest and bytes. */
+    public record ExternalModel(Path file, Detector detector, ModelFile parsed, byte[] bytes) {
+        /** The calibrated threshold in the file's manifest, NaN when it has none. */
+        public double calibratedThreshold() {
+            return parsed.manifest().path("calibration").path("threshold").asDouble(Double.NaN);
+        }
+    }
+
+    /** Reads and checks a model file (format and detector) without touching the workspace. */
+    public ExternalModel readModelFile(Path file) {
+        ModelFile mf = ModelFile.read(file);
+        Detector d = registry.load(mf, file.toString()); // validates format and detector
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UserFacingException(file + ": cannot read model file: " + e.getMessage(), e);
         }
-        return ws.write(c -> {
-            for (ModelDao.ModelRecord r : models.list(c)) {
-                if (r.detector().equals(d.name()) && Arrays.equals(models.file(c, r.id()), bytes)) {
-                    return r.id();
-                }
+        return new ExternalModel(file, d, mf, bytes);
+    }
+
+    /** The version that holds exactly this model file, 0 when none does (reads only). */
+    public int versionOf(ExternalModel m) {
+        return ws.read(c -> versionOf(c, m));
+    }
+
+    private int versionOf(java.sql.Connection c, ExternalModel m) throws java.sql.SQLException {
+        for (ModelDao.ModelRecord r : models.list(c)) {
+            if (r.detector().equals(m.detector().name()) && Arrays.equals(models.file(c, r.id()), m.bytes())) {
+                return r.id();
             }
-            ModelFile mf = ModelFile.read(file);
-            return models.add(c, d.name(), json(mf.manifest().path("run")), json(mf.manifest().path("trained_on")),
-                    json(mf.manifest().path("metrics")), bytes);
+        }
+        return 0;
+    }
+
+    private int store(ExternalModel m) {
+        return ws.write(c -> {
+            int existing = versionOf(c, m);
+            if (existing > 0) {
+                return existing;
+            }
+            ObjectNode man = m.parsed().manifest();
+            return models.add(c, m.detector().name(), json(man.path("run")), json(man.path("trained_on")),
+                    json(man.path("metrics")), m.bytes());
         });
+    }
+
+    /** Gets the scores of a model file before anything is stored, e.g. to write them to a file first. */
+    @FunctionalInterface
+    public interface BeforeStore {
+        /** Stages what belongs to the scores (e.g. a CSV file); committed once they are stored, else discarded. Null: nothing. */
+        OutputFiles.Staged stage(Scores scores);
+    }
+
+    /**
+     * Scores every user with the model file {@code file} and stores the scores as the version holding
+     * exactly this file (added, not active, if there is none). {@code beforeStore} sees the scores
+     * before the workspace is written; if it fails, or storing fails, the workspace is as it was (a
+     * version this call added is removed again) and what it staged is discarded; else it is committed
+     * after the scores are stored.
+     */
+    public ScoreResult scoreFile(Path file, BeforeStore beforeStore, ProgressListener p) {
+        ExternalModel m = readModelFile(file);
+        p.progress(0, "loading events");
+        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
+        long t0 = System.currentTimeMillis();
+        Scores s = m.detector().score(all, new SubProgress(p, 0.1, 0.6));
+        long millis = System.currentTimeMillis() - t0;
+        p.checkCancelled();
+        int id;
+        try (OutputFiles.Staged staged = beforeStore.stage(s)) {
+            int existing = versionOf(m);
+            id = existing > 0 ? existing : store(m);
+            try {
+                scoreDao.replace(ws, id, s, all, new SubProgress(p, 0.6, 1.0));
+            } catch (RuntimeException e) {
+                if (existing == 0) {
+                    removeQuietly(id, e);
+                }
+                throw e;
+            }
+            if (staged != null) {
+                staged.commit();
+            }
+        }
+        p.progress(1, "scored " + s.users().size() + " users");
+        return new ScoreResult(id, s, all, millis);
+    }
+
+    private void removeQuietly(int modelId, RuntimeException failure) {
+        try {
+            ws.write(c -> {
+                models.remove(c, modelId);
+                return null;
+            });
+        } catch (RuntimeException x) {
+            failure.addSuppressed(x);
+        }
     }
 
     /** Loads version {@code modelId} from the workspace (in memory: no temporary file). */
@@ -298,19 +386,36 @@ public final class ModelService {
      * best-F1 threshold on these labels. Scores are computed fresh, not read from storage.
      */
     public Evaluation evaluate(int modelId, LabelSet labelSet, double threshold, ProgressListener p) {
+        LabelSet l = evaluationLabels(labelSet);
+        return evaluate(load(modelId), calibratedThreshold(modelId), l, threshold, p);
+    }
+
+    /**
+     * {@link #evaluate(int, LabelSet, double, ProgressListener)} of a model file that need not be stored
+     * in the workspace; writes nothing (its calibrated threshold comes from the file).
+     */
+    public Evaluation evaluate(ExternalModel m, LabelSet labelSet, double threshold, ProgressListener p) {
+        LabelSet l = evaluationLabels(labelSet);
+        return evaluate(m.detector(), m.calibratedThreshold(), l, threshold, p);
+    }
+
+    private LabelSet evaluationLabels(LabelSet labelSet) {
         LabelSet l = labelSet != null ? labelSet : ws.read(labels::current);
         if (!usable(l)) {
             throw new UserFacingException(labelSet != null ? "the labels file names no fraud user: nothing to evaluate"
                     : "the workspace has no fraud labels: import labels (seqwatch labels) or pass --labels FILE");
         }
-        Detector d = load(modelId);
+        return l;
+    }
+
+    private Evaluation evaluate(Detector d, double calibrated, LabelSet l, double threshold, ProgressListener p) {
         p.progress(0, "loading events");
         SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.2)));
         Scores s = d.score(evaluationSet(all, l), new SubProgress(p, 0.2, 1.0));
         if (!Double.isNaN(threshold)) {
             return Evaluation.of(LabelledScores.of(s, l), threshold, "given");
         }
-        return Evaluation.of(LabelledScores.of(s, l), calibratedThreshold(modelId), "calibrated");
+        return Evaluation.of(LabelledScores.of(s, l), calibrated, "calibrated");
     }
 
     /** Makes version {@code modelId} the active one. */
@@ -327,36 +432,6 @@ public final class ModelService {
 
     public Optional<ModelDao.ModelRecord> active() {
         return ws.read(models::active);
-    }
-
-    private static void checkWritable(Path out) {
-        Path dir = out.toAbsolutePath().getParent();
-        if (Files.isDirectory(out)) {
-            throw new UserFacingException(out + " is a folder; give a model file name");
-        }
-        if (dir != null && Files.exists(dir) && !Files.isWritable(dir)) {
-            throw new UserFacingException("cannot write the model file: folder " + dir + " is not writable");
-        }
-    }
-
-    private static void writeBytes(Path out, byte[] bytes) {
-        try {
-            Path dir = out.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                try {
-                    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UserFacingException("cannot write the model file " + out + ": " + e.getMessage(), e);
-        }
     }
 
     private static void deleteQuietly(Path p) {

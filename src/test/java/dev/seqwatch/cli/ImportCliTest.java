@@ -186,6 +186,7 @@ class ImportCliTest {
     @Test
     void labelsCommandAppendsAndSaysSo() throws Exception {
         String db = tmp.resolve("l").toString();
+        dev.seqwatch.store.Workspace.open(Path.of(db)).close(); // labels go into an existing workspace; only import creates one
         Path a = Files.writeString(tmp.resolve("a.csv"), "user_id,label,fraud_type\n101,fraud,click_farming\n102,0\n");
         assertThat(run("labels", "--db", db, "--input", a.toString(), "--analyst", "ana")).isZero();
         assertThat(out.toString()).isEqualTo("appended 2 labels (0 changed a user's earlier label; history kept) by ana" + NL);

@@ -168,11 +168,11 @@ class ExportServiceTest {
     @Test
     void csvTextCellsThatLookLikeFormulasStartWithAnApostrophe() {
         for (String f : List.of("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx")) {
-            assertThat(ExportService.text(f)).isEqualTo("'" + f);
+            assertThat(SafeCsv.cell(f)).isEqualTo("'" + f);
         }
-        assertThat(ExportService.text("u123")).isEqualTo("u123");
-        assertThat(ExportService.text("a=b")).isEqualTo("a=b");
-        assertThat(ExportService.text(null)).isEmpty();
+        assertThat(SafeCsv.cell("u123")).isEqualTo("u123");
+        assertThat(SafeCsv.cell("a=b")).isEqualTo("a=b");
+        assertThat(SafeCsv.cell(null)).isEmpty();
     }
 
     @Test

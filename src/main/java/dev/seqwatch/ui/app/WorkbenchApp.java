@@ -57,7 +57,14 @@ public final class WorkbenchApp extends Application {
         if (args.contains("--sample")) {
             window.openSample();
         } else if (open >= 0 && open + 1 < args.size()) {
-            window.openWorkspace(Path.of(args.get(open + 1)));
+            Path ws = Path.of(args.get(open + 1));
+            if (java.nio.file.Files.exists(dev.seqwatch.store.Workspace.fileOf(ws))) {
+                window.openWorkspace(ws);
+            } else {
+                // --open opens; a mistyped name must not create an empty workspace (New workspace does that)
+                errors.show(new UserFacingException("no workspace at " + dev.seqwatch.store.Workspace.fileOf(ws)
+                        + " (create one with seqwatch import, or New workspace on the start page)"));
+            }
         } else if (open >= 0) {
             errors.show(new UserFacingException("--open needs a workspace file, e.g. --open my-shop.mv.db"));
         }

@@ -1,5 +1,8 @@
 package dev.seqwatch.ui.export;
 
+import dev.seqwatch.common.OutputFiles;
+import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.store.Workspace;
 import dev.seqwatch.ui.app.Navigator;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
@@ -9,6 +12,8 @@ import javafx.stage.Window;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
 
@@ -22,6 +27,7 @@ public final class ExportActions {
     private final Supplier<Window> owner;
     private final Navigator nav;
     private final String workspaceName;
+    private final Path workspace;
     private final File folder;
 
     /** {@code workspace}: the open workspace file; dialogs start in its folder. */
@@ -31,6 +37,7 @@ public final class ExportActions {
         this.owner = owner;
         this.nav = nav;
         this.workspaceName = workspace.getFileName().toString().replace(".mv.db", "");
+        this.workspace = workspace;
         Path dir = workspace.toAbsolutePath().getParent();
         this.folder = dir == null ? null : dir.toFile();
     }
@@ -79,7 +86,7 @@ public final class ExportActions {
             return;
         }
         // the save dialog itself asks before replacing an existing file, so an existing target was confirmed
-        save("export.restore.to", zip.getName().replace(".zip", "") + ".mv.db", "Seqwatch workspace", "*.mv.db")
+        saveWorkspace(zip.toPath())
                 .ifPresent(target -> vm.restore(zip.toPath(), target, target.toFile().exists(), restored -> {
                     Alert a = new Alert(Alert.AlertType.CONFIRMATION, String.format(text.getString("export.restore.done"), restored),
                             ButtonType.YES, ButtonType.NO);
@@ -97,7 +104,21 @@ public final class ExportActions {
         return true;
     }
 
+    /** A file to write, refused at once (with the reason) if it is the open workspace, one of its files or a folder. */
     private java.util.Optional<Path> save(String titleKey, String name, String what, String glob) {
+        return choose(titleKey, name, what, glob).filter(f -> allowed(() ->
+                OutputFiles.check("the file", f, Workspace.guardedFiles(workspace))));
+    }
+
+    /** The workspace file a backup is restored to: may replace another workspace, never the open one or the backup itself. */
+    private java.util.Optional<Path> saveWorkspace(Path zip) {
+        List<OutputFiles.Guarded> guarded = new ArrayList<>(Workspace.guardedFiles(workspace));
+        guarded.add(OutputFiles.input("backup", zip));
+        return choose("export.restore.to", zip.getFileName().toString().replace(".zip", "") + ".mv.db", "Seqwatch workspace", "*.mv.db")
+                .filter(f -> allowed(() -> OutputFiles.refuseGuarded("the workspace", f, guarded)));
+    }
+
+    private java.util.Optional<Path> choose(String titleKey, String name, String what, String glob) {
         FileChooser c = new FileChooser();
         c.setInitialDirectory(folder);
         c.setTitle(text.getString(titleKey));
@@ -105,6 +126,16 @@ public final class ExportActions {
         c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, glob));
         File f = c.showSaveDialog(owner.get());
         return java.util.Optional.ofNullable(f).map(File::toPath);
+    }
+
+    private boolean allowed(Runnable check) {
+        try {
+            check.run();
+            return true;
+        } catch (UserFacingException e) {
+            info(e.getMessage());
+            return false;
+        }
     }
 
     private void info(String message) {
