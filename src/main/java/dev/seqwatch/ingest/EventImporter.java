@@ -149,7 +149,8 @@ public final class EventImporter {
                 } catch (IllegalArgumentException e) {
                     throw new UserFacingException(e.getMessage(), e);
                 }
-                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
+                // with pseudonymisation a reason must not quote a value: it is stored, and could be an id
+                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns(), o.pseudonymKey() == null);
                 int[] importId = new int[1];
                 Counts counts = workspace.writeBulk(
                         c -> {
@@ -490,8 +491,8 @@ public final class EventImporter {
             Reader reader = new InputStreamReader(in, text.charset().newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
             RowSource rows = format == LogFormat.JSONL
-                    ? new JsonLinesRowSource(reader)
-                    : new CsvRowSource(reader, format.separator(), o.header(), file.toString());
+                    ? new JsonLinesRowSource(reader, file.toString(), o.pseudonymKey() != null)
+                    : new CsvRowSource(reader, format.separator(), o.header(), file.toString(), o.acceptBrokenQuotes());
             return new Opened(format, counter, rows);
         } catch (IOException | RuntimeException e) {
             in.close();

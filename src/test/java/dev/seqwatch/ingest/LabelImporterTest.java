@@ -35,7 +35,7 @@ class LabelImporterTest extends FreshWorkspaceTest {
                 + " u5 , FRAUD ,order_brushing\n");
         java.time.Instant start = java.time.Instant.now();
         LabelImporter.Result r = load(f, "ana");
-        assertThat(r).isEqualTo(new LabelImporter.Result(5, 0));
+        assertThat(r).isEqualTo(new LabelImporter.Result(5, 0, 5, 2));   // no events imported: all five users unknown
         List<Label> all = ws.read(c -> new LabelDao().all(c));
         assertThat(all).extracting(l -> l.userId() + "|" + l.fraud() + "|" + l.fraudType() + "|" + l.note() + "|" + l.analyst() + "|" + l.supersedes())
                 .containsExactly(
@@ -51,7 +51,7 @@ class LabelImporterTest extends FreshWorkspaceTest {
     void aSecondLabelIsANewRowAndTheOldOneStays() {
         load(utf8(tmp, "a.csv", "u1,normal\nu2,fraud,scripted_bot\n"), "ana");
         LabelImporter.Result r = load(utf8(tmp, "b.csv", "u1,fraud,account_takeover,after review\nu2,fraud,scripted_bot\n"), "ben");
-        assertThat(r).isEqualTo(new LabelImporter.Result(2, 1));   // u1 changed, u2 confirmed
+        assertThat(r).isEqualTo(new LabelImporter.Result(2, 1, 2, 1));   // u1 changed, u2 confirmed
         List<Label> h = history("u1");
         assertThat(h).hasSize(2);
         assertThat(h.get(0).fraud()).isFalse();
