@@ -82,6 +82,8 @@ public final class ImportCommand implements Callable<Integer> {
         if (keyFile != null) {
             o = o.withPseudonymKey(Cli.readKey(keyFile));
         }
+        // a file refused by its first lines (or a bad mapping) is refused before the workspace is opened or created
+        EventImporter.checkBeforeImport(input, o);
         try (Workspace ws = Workspace.open(db); CliProgress p = new CliProgress(quiet)) {
             ImportResult r = new EventImporter(ws).importFile(input, o, p);
             p.done();

@@ -133,22 +133,8 @@ public final class EventImporter {
                 throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
             try (src) {
-                if (src.rows.isEmpty()) {
-                    throw new UserFacingException(file + ": the file is empty (blank lines only)");
-                }
-                src.rows.declareColumns(o.mapping().names());
-                try {
-                    idx = o.mapping().resolve(src.rows.header());
-                    checkPositions(src.rows, idx);
-                } catch (IllegalArgumentException e) {
-                    throw new UserFacingException(file + ": " + e.getMessage(), e);
-                }
-                TimestampParser tp;
-                try {
-                    tp = new TimestampParser(o.timeFormat(), o.zone());
-                } catch (IllegalArgumentException e) {
-                    throw new UserFacingException(e.getMessage(), e);
-                }
+                idx = checkStart(file, o, src);
+                TimestampParser tp = timestamps(o);
                 // with pseudonymisation a reason must not quote a value: it is stored, and could be an id
                 RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns(), o.pseudonymKey() == null);
                 int[] importId = new int[1];
@@ -173,6 +159,51 @@ public final class EventImporter {
             }
         } finally {
             sha.cancel(true); // no-op when done; stops hashing after an early failure
+        }
+    }
+
+    /**
+     * The checks an import makes before it touches the workspace: the file is a readable, non-empty text
+     * log, its first lines (the JSON header) are sane, the mapping fits it and the time format is valid.
+     * The command line calls this before it opens (or creates) the workspace, so a refused file leaves
+     * the workspace file byte for byte as it was; {@link #importFile} makes the same checks.
+     */
+    public static void checkBeforeImport(Path file, ImportOptions o) {
+        checkReadable(file);
+        Opened src;
+        try {
+            src = open(file, o);
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        try (src) {
+            checkStart(file, o, src);
+            timestamps(o);
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses an empty file or a mapping that does not fit; returns the column of each field. */
+    private static int[] checkStart(Path file, ImportOptions o, Opened src) {
+        if (src.rows.isEmpty()) {
+            throw new UserFacingException(file + ": the file is empty (blank lines only)");
+        }
+        src.rows.declareColumns(o.mapping().names());
+        try {
+            int[] idx = o.mapping().resolve(src.rows.header());
+            checkPositions(src.rows, idx);
+            return idx;
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TimestampParser timestamps(ImportOptions o) {
+        try {
+            return new TimestampParser(o.timeFormat(), o.zone());
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException(e.getMessage(), e);
         }
     }
 
