@@ -551,8 +551,14 @@ public final class EventImporter {
         if (!Files.exists(file)) {
             throw new UserFacingException(file + ": no such file");
         }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new UserFacingException(file + ": not a readable file");
+        if (Files.isDirectory(file)) {
+            throw new UserFacingException(file + ": is a directory, not a log file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserFacingException(file + ": is not a regular file (a device or a pipe?)");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UserFacingException(file + ": not a readable file (permission denied)");
         }
         try {
             if (Files.size(file) == 0) {

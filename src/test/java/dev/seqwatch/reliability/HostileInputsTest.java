@@ -196,6 +196,15 @@ class HostileInputsTest {
         Path file = Path.of(ws + Workspace.SUFFIX);
         String before = sha256(file);
 
+        Path folder = Files.createDirectories(dir.resolve("a-folder.csv"));
+        assertThat(run("import", "--db", ws.toString(), "--input", folder.toString(), "--quiet")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("seqwatch: " + folder + ": is a directory, not a log file" + NL);
+        if (Files.exists(Path.of("/dev/zero"))) {
+            assertThat(run("import", "--db", ws.toString(), "--input", "/dev/zero", "--quiet")).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("seqwatch: /dev/zero: is not a regular file (a device or a pipe?)" + NL);
+        }
+        assertThat(sha256(file)).as("workspace bytes after a folder and a device").isEqualTo(before);
+
         StringBuilder wide = new StringBuilder("{");
         for (int i = 0; i < 1_000_000; i++) {
             wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
