@@ -136,7 +136,8 @@ public final class EventImporter {
                 idx = checkStart(file, o, src);
                 TimestampParser tp = timestamps(o);
                 // with pseudonymisation a reason must not quote a value: it is stored, and could be an id
-                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns(), o.pseudonymKey() == null);
+                RowValidator v = new RowValidator(idx, shownHeader(src.rows.header(), o, idx), tp, !src.rows.fixedColumns(),
+                        o.pseudonymKey() == null);
                 int[] importId = new int[1];
                 Counts counts = workspace.writeBulk(
                         c -> {
@@ -197,6 +198,24 @@ public final class EventImporter {
         } catch (IllegalArgumentException e) {
             throw new UserFacingException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The header as reasons may name it. When pseudonymising, a column mapped by position may have a
+     * "header" that is really a first row of data (an id): reasons then give its number only.
+     */
+    private static List<String> shownHeader(List<String> header, ImportOptions o, int[] idx) {
+        if (header == null || o.pseudonymKey() == null) {
+            return header;
+        }
+        List<String> shown = new ArrayList<>(header);
+        for (Field f : Field.values()) {
+            String spec = o.mapping().get(f);
+            if (spec != null && spec.chars().allMatch(Character::isDigit) && idx[f.ordinal()] >= 0) {
+                shown.set(idx[f.ordinal()], null);
+            }
+        }
+        return java.util.Collections.unmodifiableList(shown);
     }
 
     private static TimestampParser timestamps(ImportOptions o) {

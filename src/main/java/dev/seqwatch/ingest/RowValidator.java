@@ -198,6 +198,9 @@ final class RowValidator {
             return " (column " + (i + 1) + ")";
         }
         String name = header.get(i);
+        if (name == null) {   // a header cell that must not be quoted (see EventImporter: mapped by position when pseudonymising)
+            return " (column " + (i + 1) + ")";
+        }
         name = name.length() > 40 ? name.substring(0, 40) + "..." : name;
         if (keys) {
             return " (key '" + name + "')";

@@ -141,6 +141,18 @@ class HostileImportTest extends FreshWorkspaceTest {
     }
 
     @Test
+    void aHeaderCellOfAColumnMappedByPositionIsNotQuotedWhenPseudonymising() {
+        // the "header" is really a data row; the user column is given by position
+        Path f = utf8(tmp, "h.csv", "alice_secret,1700000000,view\nu1,1700000001,view\nu\u00002,1700000002,view\nu3,never,view\n");
+        ImportOptions o = ImportOptions.defaults().withPseudonymKey("0123456789abcdef-key".getBytes())
+                .withMapping(ColumnMapping.auto().set(Field.USER, "0").set(Field.TIME, "1").set(Field.ACTION, "2"));
+        ImportResult r = run(ws, f, o);
+        assertThat(rejections(ws, r.importId())).containsExactly(
+                "3: NUL byte (column 1)",
+                "4: unparsable timestamp: expected epoch seconds, epoch milliseconds or ISO-8601 (column 2)");
+    }
+
+    @Test
     void withoutPseudonymisationReasonsStillQuoteTheValue() {
         Path f = utf8(tmp, "q.jsonl", String.join("\n",
                 "{\"user_id\":\"u1\",\"ts\":1700000000,\"action\":\"view\"}",
