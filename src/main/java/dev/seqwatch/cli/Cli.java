@@ -13,21 +13,9 @@ final class Cli {
     private Cli() {
     }
 
-    /** Reads a pseudonymisation key file: it must exist and hold at least 16 bytes. */
+    /** Reads a pseudonymisation key file (see {@link dev.seqwatch.ingest.PseudonymKey}). */
     static byte[] readKey(java.nio.file.Path file) {
-        byte[] key;
-        try {
-            key = java.nio.file.Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserFacingException("--pseudonymise-key-file " + file + ": no such file", e);
-        } catch (java.io.IOException e) {
-            throw new UserFacingException("--pseudonymise-key-file " + file + ": cannot read: " + e.getMessage(), e);
-        }
-        if (key.length < 16) {
-            throw new UserFacingException("--pseudonymise-key-file " + file + ": the key has " + key.length
-                    + " bytes; use at least 16 random bytes (e.g. head -c 32 /dev/urandom > key)");
-        }
-        return key;
+        return dev.seqwatch.ingest.PseudonymKey.read(file);
     }
 
     /**

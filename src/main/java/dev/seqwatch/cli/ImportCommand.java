@@ -50,6 +50,9 @@ public final class ImportCommand implements Callable<Integer> {
     boolean force;
     @Option(names = {"--pseudonymise-key-file", "--pseudonymize-key-file"}, description = "replace user ids by an HMAC-SHA256 keyed with this file's bytes (the key is not stored)")
     Path keyFile;
+    @Option(names = "--accept-broken-quotes", description = "import a CSV/TSV file even if a stray quote swallowed lines: "
+            + "that record is rejected and the swallowed lines are lost (by default such a file is refused)")
+    boolean acceptBrokenQuotes;
     @Option(names = "--quiet", description = "no progress on stderr")
     boolean quiet;
     @picocli.CommandLine.Spec
@@ -59,7 +62,8 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ColumnMapping m = ColumnMapping.auto().set(Field.USER, user).set(Field.TIME, time).set(Field.ACTION, action)
                 .set(Field.ITEM, item).set(Field.CATEGORY, category).set(Field.AMOUNT, amount);
-        ImportOptions o = ImportOptions.defaults().withHeader(!noHeader).withMapping(m).withTimeFormat(timeFormat).withForce(force);
+        ImportOptions o = ImportOptions.defaults().withHeader(!noHeader).withMapping(m).withTimeFormat(timeFormat).withForce(force)
+                .withAcceptBrokenQuotes(acceptBrokenQuotes);
         if (format != null) {
             o = o.withFormat(Cli.parse(() -> LogFormat.parse(format)));
         }
@@ -78,8 +82,8 @@ public final class ImportCommand implements Callable<Integer> {
         if (keyFile != null) {
             o = o.withPseudonymKey(Cli.readKey(keyFile));
         }
-        // the workspace is created only once its input was found
-        EventImporter.checkReadable(input);
+        // a file refused by its first lines (or a bad mapping) is refused before the workspace is opened or created
+        EventImporter.checkBeforeImport(input, o);
         try (Workspace ws = Workspace.open(db); CliProgress p = new CliProgress(quiet)) {
             ImportResult r = new EventImporter(ws).importFile(input, o, p);
             p.done();

@@ -133,23 +133,11 @@ public final class EventImporter {
                 throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
             }
             try (src) {
-                if (src.rows.isEmpty()) {
-                    throw new UserFacingException(file + ": the file is empty (blank lines only)");
-                }
-                src.rows.declareColumns(o.mapping().names());
-                try {
-                    idx = o.mapping().resolve(src.rows.header());
-                    checkPositions(src.rows, idx);
-                } catch (IllegalArgumentException e) {
-                    throw new UserFacingException(file + ": " + e.getMessage(), e);
-                }
-                TimestampParser tp;
-                try {
-                    tp = new TimestampParser(o.timeFormat(), o.zone());
-                } catch (IllegalArgumentException e) {
-                    throw new UserFacingException(e.getMessage(), e);
-                }
-                RowValidator v = new RowValidator(idx, src.rows.header(), tp, !src.rows.fixedColumns());
+                idx = checkStart(file, o, src);
+                TimestampParser tp = timestamps(o);
+                // with pseudonymisation a reason must not quote a value: it is stored, and could be an id
+                RowValidator v = new RowValidator(idx, shownHeader(src.rows.header(), o, idx), tp, !src.rows.fixedColumns(),
+                        o.pseudonymKey() == null);
                 int[] importId = new int[1];
                 Counts counts = workspace.writeBulk(
                         c -> {
@@ -172,6 +160,69 @@ public final class EventImporter {
             }
         } finally {
             sha.cancel(true); // no-op when done; stops hashing after an early failure
+        }
+    }
+
+    /**
+     * The checks an import makes before it touches the workspace: the file is a readable, non-empty text
+     * log, its first lines (the JSON header) are sane, the mapping fits it and the time format is valid.
+     * The command line calls this before it opens (or creates) the workspace, so a refused file leaves
+     * the workspace file byte for byte as it was; {@link #importFile} makes the same checks.
+     */
+    public static void checkBeforeImport(Path file, ImportOptions o) {
+        checkReadable(file);
+        Opened src;
+        try {
+            src = open(file, o);
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        try (src) {
+            checkStart(file, o, src);
+            timestamps(o);
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses an empty file or a mapping that does not fit; returns the column of each field. */
+    private static int[] checkStart(Path file, ImportOptions o, Opened src) {
+        if (src.rows.isEmpty()) {
+            throw new UserFacingException(file + ": the file is empty (blank lines only)");
+        }
+        src.rows.declareColumns(o.mapping().names());
+        try {
+            int[] idx = o.mapping().resolve(src.rows.header());
+            checkPositions(src.rows, idx);
+            return idx;
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The header as reasons may name it. When pseudonymising, a column mapped by position may have a
+     * "header" that is really a first row of data (an id): reasons then give its number only.
+     */
+    private static List<String> shownHeader(List<String> header, ImportOptions o, int[] idx) {
+        if (header == null || o.pseudonymKey() == null) {
+            return header;
+        }
+        List<String> shown = new ArrayList<>(header);
+        for (Field f : Field.values()) {
+            String spec = o.mapping().get(f);
+            if (spec != null && spec.chars().allMatch(Character::isDigit) && idx[f.ordinal()] >= 0) {
+                shown.set(idx[f.ordinal()], null);
+            }
+        }
+        return java.util.Collections.unmodifiableList(shown);
+    }
+
+    private static TimestampParser timestamps(ImportOptions o) {
+        try {
+            return new TimestampParser(o.timeFormat(), o.zone());
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException(e.getMessage(), e);
         }
     }
 
@@ -490,8 +541,8 @@ public final class EventImporter {
             Reader reader = new InputStreamReader(in, text.charset().newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
             RowSource rows = format == LogFormat.JSONL
-                    ? new JsonLinesRowSource(reader)
-                    : new CsvRowSource(reader, format.separator(), o.header(), file.toString());
+                    ? new JsonLinesRowSource(reader, file.toString(), o.pseudonymKey() != null)
+                    : new CsvRowSource(reader, format.separator(), o.header(), file.toString(), o.acceptBrokenQuotes());
             return new Opened(format, counter, rows);
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -520,8 +571,14 @@ public final class EventImporter {
         if (!Files.exists(file)) {
             throw new UserFacingException(file + ": no such file");
         }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new UserFacingException(file + ": not a readable file");
+        if (Files.isDirectory(file)) {
+            throw new UserFacingException(file + ": is a directory, not a log file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserFacingException(file + ": is not a regular file (a device or a pipe?)");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UserFacingException(file + ": not a readable file (permission denied)");
         }
         try {
             if (Files.size(file) == 0) {

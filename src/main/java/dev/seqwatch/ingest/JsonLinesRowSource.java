@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.seqwatch.common.UserFacingException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,19 +14,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * JSON lines: one object per line. The "header" is the keys seen in the first lines, in order of
  * appearance; each object's scalar values are aligned with it (absent keys are null).
+ *
+ * <p>An object with a key twice is rejected (the last value would win silently). An object with more
+ * than {@link #MAX_KEYS} keys is not a log line: among the first lines (which make the header) it
+ * refuses the file, later it rejects the row. With {@code valueFree} (pseudonymised imports) reasons
+ * say where the JSON is wrong but quote nothing of it.
  */
 final class JsonLinesRowSource implements RowSource {
     static final int MAX_LINE_CHARS = 1 << 24;
     /** Keys are collected from the first lines, up to this many lines or characters. */
     private static final int SNIFF_LINES = 1000;
     private static final int SNIFF_CHARS = 4 << 20;
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Keys per object and in the header: as many as a CSV record may have columns. */
+    static final int MAX_KEYS = 16_384;
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final BufferedReader in;
     private List<String> header;
@@ -34,8 +44,17 @@ final class JsonLinesRowSource implements RowSource {
     private long lineNo;
     private int bufferPos;
     private final boolean empty;
+    private final String fileName;
+    private final boolean valueFree;
 
     JsonLinesRowSource(Reader reader) throws IOException {
+        this(reader, "the file", false);
+    }
+
+    /** @param valueFree reasons must not quote any part of a line (pseudonymised imports) */
+    JsonLinesRowSource(Reader reader, String fileName, boolean valueFree) throws IOException {
+        this.fileName = fileName;
+        this.valueFree = valueFree;
         this.in = new BufferedReader(reader, 1 << 16);
         Set<String> keys = new LinkedHashSet<>();
         List<String> sniffed = new ArrayList<>();
@@ -51,6 +70,10 @@ final class JsonLinesRowSource implements RowSource {
             bufferedLines.add(lineNo);
             chars += l.length();
             collectKeys(l, keys);
+            if (keys.size() > MAX_KEYS) {
+                throw new UserFacingException(String.format(Locale.ROOT, "%s:%d: the first lines hold more than %,d different "
+                        + "keys (a log line has a few): not a behaviour log", fileName, lineNo, MAX_KEYS));
+            }
         }
         empty = eof && sniffed.stream().allMatch(String::isBlank);
         header = List.copyOf(keys);
@@ -62,13 +85,17 @@ final class JsonLinesRowSource implements RowSource {
         }
     }
 
-    private static void collectKeys(String line, Set<String> keys) {
+    private void collectKeys(String line, Set<String> keys) {
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return;
             }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            int n = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (++n > MAX_KEYS) {
+                    throw new UserFacingException(String.format(Locale.ROOT, "%s:%d: a JSON object with more than %,d keys "
+                            + "(a log line has a few): not a behaviour log", fileName, lineNo, MAX_KEYS));
+                }
                 keys.add(p.currentName());
                 p.nextToken();
                 p.skipChildren();
@@ -179,7 +206,13 @@ final class JsonLinesRowSource implements RowSource {
                 return true;
             }
             JsonToken t;
+            int n = 0;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                if (++n > MAX_KEYS) {
+                    row.structuralError = String.format(Locale.ROOT, "a JSON object with more than %,d keys", MAX_KEYS);
+                    row.fields = new String[]{line.substring(0, 200)};
+                    return true;
+                }
                 Integer i = index.get(p.currentName());
                 JsonToken v = p.nextToken();
                 if (i != null && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
@@ -192,10 +225,34 @@ final class JsonLinesRowSource implements RowSource {
                 row.structuralError = "invalid JSON: text after the object";
             }
         } catch (JsonProcessingException e) {
-            row.structuralError = problem(e);
+            row.structuralError = valueFree ? problemWithoutText(e) : problem(e);
             row.fields = new String[]{line.length() > 200 ? line.substring(0, 200) : line};
         }
         return true;
+    }
+
+    /**
+     * Where the JSON is wrong and the kind of mistake, without any text of the line (Jackson quotes the
+     * offending token or key): e.g. "invalid JSON at character 13: unrecognized token".
+     */
+    static String problemWithoutText(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String kind;
+        if (m.startsWith("Duplicate field")) {
+            kind = "duplicate key";
+        } else if (m.startsWith("Unrecognized token")) {
+            kind = "unrecognized token";
+        } else if (m.startsWith("Unexpected character")) {
+            kind = "unexpected character";
+        } else if (m.startsWith("Unexpected end-of-input")) {
+            kind = "unexpected end of line";
+        } else if (m.contains("control character")) {
+            kind = "unescaped control character";
+        } else {
+            kind = "syntax error";
+        }
+        var at = e.getLocation();
+        return "invalid JSON" + (at != null && at.getColumnNr() > 0 ? " at character " + at.getColumnNr() : "") + ": " + kind;
     }
 
     /** Jackson's reason without its source excerpt and location block, plus where in the line. */
@@ -210,6 +267,9 @@ final class JsonLinesRowSource implements RowSource {
             m = m.substring(0, marker);
         }
         m = m.strip();
+        if (m.startsWith("Duplicate field ")) {
+            m = "duplicate key " + m.substring("Duplicate field ".length()) + " (a key may appear once per object)";
+        }
         if (m.endsWith(":")) {
             m = m.substring(0, m.length() - 1);
         }

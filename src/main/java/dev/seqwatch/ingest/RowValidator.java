@@ -15,6 +15,7 @@ final class RowValidator {
     private final TimestampParser time;
     private int expectedColumns;
     private final boolean keys;
+    private final boolean quoteValues;
 
     String user;
     long ts;
@@ -25,6 +26,15 @@ final class RowValidator {
 
     /** @param keys the header holds JSON keys (messages name the key, not a column number) */
     RowValidator(int[] idx, List<String> header, TimestampParser time, boolean keys) {
+        this(idx, header, time, keys, true);
+    }
+
+    /**
+     * @param quoteValues false = reasons never quote a value of the row (pseudonymised imports: a reason is
+     *                    stored and the value could be, or hold, a raw id)
+     */
+    RowValidator(int[] idx, List<String> header, TimestampParser time, boolean keys, boolean quoteValues) {
+        this.quoteValues = quoteValues;
         this.idx = idx;
         this.keys = keys;
         this.header = header;
@@ -80,7 +90,7 @@ final class RowValidator {
         try {
             ts = time.parse(t);
         } catch (TimestampParser.BadTimestamp e) {
-            return e.getMessage() + where(Field.TIME);
+            return (quoteValues ? e.getMessage() : e.withoutValue()) + where(Field.TIME);
         }
         String am = r.field(idx[Field.AMOUNT.ordinal()]);
         amount = Double.NaN;
@@ -93,13 +103,13 @@ final class RowValidator {
             try {
                 amount = Double.parseDouble(s);
             } catch (NumberFormatException e) {
-                return "unparsable amount '" + TimestampParser.abbreviate(s) + "'" + where(Field.AMOUNT);
+                return "unparsable amount" + quoted(s) + where(Field.AMOUNT);
             }
             if (!Double.isFinite(amount) || Math.abs(amount) > 1e15) {
-                return "unparsable amount '" + TimestampParser.abbreviate(s) + "' (not a finite number)" + where(Field.AMOUNT);
+                return "unparsable amount" + quoted(s) + " (not a finite number)" + where(Field.AMOUNT);
             }
             if (amount < 0) {
-                return "negative amount '" + TimestampParser.abbreviate(s) + "'" + where(Field.AMOUNT);
+                return "negative amount" + quoted(s) + where(Field.AMOUNT);
             }
         }
         user = u.trim();
@@ -120,25 +130,65 @@ final class RowValidator {
         return v == null || v.isEmpty() ? null : checkChars(v, f, MAX_ID_CHARS);
     }
 
+    /** " 'value'" when values may be quoted, else "". */
+    private String quoted(String s) {
+        return quoteValues ? " '" + TimestampParser.abbreviate(s) + "'" : "";
+    }
+
     private String checkChars(String v, Field f, int max) {
         if (v.length() > max) {
             return "field too long: " + v.length() + " characters, at most " + max + where(f);
         }
-        for (int i = 0; i < v.length(); i++) {
+        String bad = badCharacter(v);
+        return bad == null ? null : bad + where(f);
+    }
+
+    /**
+     * Null, or what is wrong with a character of an id-like text: NUL, a control character (tab is
+     * allowed), a byte that was not valid in the file's encoding (U+FFFD), or an invisible or format
+     * character that would make a look-alike of another id: Unicode categories Cf (byte-order mark
+     * U+FEFF, zero-width space U+200B, joiners U+200C/D, word joiner U+2060, bidi controls, soft hyphen),
+     * Cs (a lone surrogate), Zl and Zp (line and paragraph separators). Names the character as U+XXXX,
+     * never the text around it.
+     */
+    static String badCharacter(String v) {
+        for (int i = 0, n = v.length(); i < n; i++) {
             char c = v.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\uFFFD') {
-                if (c == 0) {
-                    return "NUL byte" + where(f);
+            if (c >= 0x20 && c < 0x7f) {
+                continue;
+            }
+            if (c == 0) {
+                return "NUL byte";
+            }
+            if (c == '\t') {
+                continue;
+            }
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                return "control character " + codePoint(c);
+            }
+            if (c == '\uFFFD') {
+                return "invalid text encoding (not UTF-8?)";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(v.charAt(i + 1))) {
+                int cp = v.codePointAt(i);
+                i++;
+                if (Character.getType(cp) == Character.FORMAT) {
+                    return "invisible character " + codePoint(cp);
                 }
-                if (c == '\uFFFD') {
-                    return "invalid text encoding (not UTF-8?)" + where(f);
-                }
-                if (c != '\t') {
-                    return "control character U+" + String.format("%04X", (int) c) + where(f);
-                }
+                continue;
+            }
+            switch (Character.getType(c)) {
+                case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
+                        { return "invisible character " + codePoint(c); }
+                case Character.SURROGATE -> { return "broken character " + codePoint(c) + " (a lone surrogate)"; }
+                default -> { }
             }
         }
         return null;
+    }
+
+    private static String codePoint(int c) {
+        return String.format("U+%04X", c);
     }
 
     /** " (column 5 'timestamp')" or " (column 5)" or " (key 'ts')" */
@@ -148,6 +198,9 @@ final class RowValidator {
             return " (column " + (i + 1) + ")";
         }
         String name = header.get(i);
+        if (name == null) {   // a header cell that must not be quoted (see EventImporter: mapped by position when pseudonymising)
+            return " (column " + (i + 1) + ")";
+        }
         name = name.length() > 40 ? name.substring(0, 40) + "..." : name;
         if (keys) {
             return " (key '" + name + "')";

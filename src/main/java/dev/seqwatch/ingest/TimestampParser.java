@@ -30,10 +30,22 @@ public final class TimestampParser {
     private final boolean zoneIsUtc;
     private final String description;
 
-    /** Thrown with a reason that the importer quotes. */
+    /** Thrown with a reason that the importer quotes, and the same reason without the value (for pseudonymised imports). */
     public static final class BadTimestamp extends Exception {
+        private final String withoutValue;
+
         public BadTimestamp(String message) {
+            this(message, message);
+        }
+
+        public BadTimestamp(String message, String withoutValue) {
             super(message, null, false, false);
+            this.withoutValue = withoutValue;
+        }
+
+        /** The reason without any part of the text that was parsed. */
+        public String withoutValue() {
+            return withoutValue;
         }
     }
 
@@ -91,12 +103,20 @@ public final class TimestampParser {
             case AUTO -> isEpochShaped(t) ? autoEpoch(t) : iso(t);
         };
         if (ms < MIN_MS || ms >= MAX_MS) {
+            String hint = (mode == Mode.EPOCH_S && ms > MAX_MS ? "; milliseconds? use --time-format epoch-ms" : "")
+                    + (mode == Mode.EPOCH_MS && ms < MIN_MS ? "; seconds? use --time-format epoch-s" : "");
             throw new BadTimestamp("timestamp out of range '" + abbreviate(t) + "' (reads as "
-                    + Instant.ofEpochMilli(ms) + "; accepted 1990-01-01 to 2100-01-01"
-                    + (mode == Mode.EPOCH_S && ms > MAX_MS ? "; milliseconds? use --time-format epoch-ms" : "")
-                    + (mode == Mode.EPOCH_MS && ms < MIN_MS ? "; seconds? use --time-format epoch-s" : "") + ")");
+                    + Instant.ofEpochMilli(ms) + "; " + RANGE + hint + ")", "timestamp out of range (" + RANGE + hint + ")");
         }
         return ms;
+    }
+
+    private static final String RANGE = "accepted 1990-01-01 to 2100-01-01";
+
+    /** A date so far away that epoch milliseconds overflow (e.g. +999999999-12-31T23:59:59Z). */
+    private static BadTimestamp beyondRange(String t) {
+        return new BadTimestamp("timestamp out of range '" + abbreviate(t) + "' (beyond any epoch time; " + RANGE + ")",
+                "timestamp out of range (" + RANGE + ")");
     }
 
     private static boolean isEpochShaped(String t) {
@@ -132,11 +152,14 @@ public final class TimestampParser {
             }
             double v = Double.parseDouble(t);
             if (!Double.isFinite(v) || Math.abs(v) > 9e15) {
-                throw bad(t);
+                throw beyondRange(t);
             }
             return Math.round(v * unitMs);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(t);
+        } catch (ArithmeticException e) {
+            throw beyondRange(t);
+        } catch (NumberFormatException e) {
+            // all digits but too long for a long: a number, just far out of range
+            throw isEpochShaped(t) && t.indexOf('.') < 0 ? beyondRange(t) : bad(t);
         }
     }
 
@@ -153,6 +176,8 @@ public final class TimestampParser {
                 return LocalDate.parse(t).atStartOfDay(zone).toInstant().toEpochMilli();
             }
             return LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant().toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw beyondRange(t);
         } catch (DateTimeException e) {
             throw bad(t);
         }
@@ -168,6 +193,8 @@ public final class TimestampParser {
                 return l.atZone(zone).toInstant().toEpochMilli();
             }
             return ((LocalDate) ta).atStartOfDay(zone).toInstant().toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw beyondRange(t);
         } catch (DateTimeException e) {
             throw bad(t);
         }
@@ -262,7 +289,8 @@ public final class TimestampParser {
     }
 
     private BadTimestamp bad(String t) {
-        return new BadTimestamp("bad timestamp '" + abbreviate(t) + "': expected " + description);
+        return new BadTimestamp("bad timestamp '" + abbreviate(t) + "': expected " + description,
+                "unparsable timestamp: expected " + description);
     }
 
     /** A value quoted in a message: at most 40 characters, on one line (control characters shown as '?'). */

@@ -35,7 +35,7 @@ class LabelImporterTest extends FreshWorkspaceTest {
                 + " u5 , FRAUD ,order_brushing\n");
         java.time.Instant start = java.time.Instant.now();
         LabelImporter.Result r = load(f, "ana");
-        assertThat(r).isEqualTo(new LabelImporter.Result(5, 0));
+        assertThat(r).isEqualTo(new LabelImporter.Result(5, 0, 5, 2));   // no events imported: all five users unknown
         List<Label> all = ws.read(c -> new LabelDao().all(c));
         assertThat(all).extracting(l -> l.userId() + "|" + l.fraud() + "|" + l.fraudType() + "|" + l.note() + "|" + l.analyst() + "|" + l.supersedes())
                 .containsExactly(
@@ -51,7 +51,7 @@ class LabelImporterTest extends FreshWorkspaceTest {
     void aSecondLabelIsANewRowAndTheOldOneStays() {
         load(utf8(tmp, "a.csv", "u1,normal\nu2,fraud,scripted_bot\n"), "ana");
         LabelImporter.Result r = load(utf8(tmp, "b.csv", "u1,fraud,account_takeover,after review\nu2,fraud,scripted_bot\n"), "ben");
-        assertThat(r).isEqualTo(new LabelImporter.Result(2, 1));   // u1 changed, u2 confirmed
+        assertThat(r).isEqualTo(new LabelImporter.Result(2, 1, 2, 1));   // u1 changed, u2 confirmed
         List<Label> h = history("u1");
         assertThat(h).hasSize(2);
         assertThat(h.get(0).fraud()).isFalse();
@@ -120,5 +120,71 @@ class LabelImporterTest extends FreshWorkspaceTest {
         assertThat(history("u1")).hasSize(1);
         Path g = ImportFixtures.bytes(tmp, "bom-header.csv", ImportFixtures.concat(bom, "user_id,label\nu3,fraud\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(load(g, "ana").appended()).isEqualTo(1);
+    }
+
+    @Test
+    void labelsOfUsersWithoutEventsAreStoredAndCounted() {
+        ImportFixtures.run(ws, utf8(tmp, "log.csv", "user_id,timestamp,action\nu1,1700000000,view\nu2,1700000001,view\n"),
+                ImportOptions.defaults());
+        LabelImporter.Result r = load(utf8(tmp, "l.csv", "user_id,label\nu1,fraud\nghost,fraud\nu2,normal\nghost2,normal\nghost,fraud\n"), "ana");
+        assertThat(r).isEqualTo(new LabelImporter.Result(5, 0, 2, 3));   // ghost (lines 3 and 6) and ghost2; first on line 3
+        assertThat(load(utf8(tmp, "k.csv", "u1,normal\n"), "ana")).isEqualTo(new LabelImporter.Result(1, 1, 0, 0));
+    }
+
+    @Test
+    void nulControlAndInvisibleCharactersInIdsRefuseTheFile() {
+        String[][] cases = {
+                {"u1,fraud\nu\u00002,fraud\n", ":2: column 1: NUL byte in the user id"},
+                {"u\u200B1,fraud\n", ":1: column 1: invisible character U+200B in the user id"},
+                {"u1,fraud\n\uFEFFu2,normal\n", ":2: column 1: invisible character U+FEFF in the user id"},
+                {"u\u202E1,fraud\n", ":1: column 1: invisible character U+202E in the user id"},
+                {"u\u00071,fraud\n", ":1: column 1: control character U+0007 in the user id"},
+                {"u1,fraud,click\u200Dfarm\n", ":1: column 3: invisible character U+200D in the fraud type"},
+        };
+        int i = 0;
+        for (String[] c : cases) {
+            Path f = utf8(tmp, "inv" + i++ + ".csv", c[0]);
+            assertThatThrownBy(() -> load(f, "ana")).as(c[0]).isInstanceOf(UserFacingException.class).hasMessage(f + c[1]);
+        }
+        assertThat(count(ws, "label")).isZero();
+    }
+
+    @Test
+    void directoriesDevicesAndBinaryFilesAreNamedForWhatTheyAre() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("a-folder"));
+        assertThatThrownBy(() -> load(dir, "ana")).hasMessage(dir + ": is a directory, not a label file");
+        Path zero = Path.of("/dev/zero");
+        if (java.nio.file.Files.exists(zero)) {
+            assertThatThrownBy(() -> load(zero, "ana")).hasMessage("/dev/zero: is not a regular file (a device or a pipe?)");
+        }
+        byte[] junk = new byte[4096];
+        new java.util.Random(7).nextBytes(junk);
+        Path bin = ImportFixtures.bytes(tmp, "labels.bin", junk);
+        assertThatThrownBy(() -> load(bin, "ana")).hasMessage(bin
+                + ": not a text file (binary data near the start of the file); expected CSV lines user_id,label[,fraud_type[,note]]");
+        assertThat(count(ws, "label")).isZero();
+    }
+
+    @Test
+    void utf16LabelFilesAreReadWithOrWithoutAByteOrderMark() {
+        String text = "user_id,label,fraud_type\nu1,fraud,caf\u00e9_ring\nu2,normal\n";
+        byte[] le = text.getBytes(StandardCharsets.UTF_16LE);
+        Path withBom = ImportFixtures.bytes(tmp, "le-bom.csv", ImportFixtures.concat(new byte[]{(byte) 0xFF, (byte) 0xFE}, le));
+        assertThat(load(withBom, "ana").appended()).isEqualTo(2);
+        Path be = ImportFixtures.bytes(tmp, "be.csv", text.getBytes(StandardCharsets.UTF_16BE));
+        assertThat(load(be, "ben").appended()).isEqualTo(2);
+        assertThat(history("u1")).extracting(Label::fraudType).containsExactly("caf\u00e9_ring", "caf\u00e9_ring");
+    }
+
+    @Test
+    void theAnalystNameIsCheckedBeforeAnythingIsWritten() {
+        Path f = utf8(tmp, "a.csv", "u1,fraud\n");
+        assertThatThrownBy(() -> load(f, "a".repeat(300)))
+                .isInstanceOf(UserFacingException.class).hasMessage("--analyst: the analyst name has 300 characters, at most 256");
+        assertThatThrownBy(() -> load(f, "  ")).hasMessage("--analyst: the analyst name is empty");
+        assertThatThrownBy(() -> load(f, "ana\u0000")).hasMessage("--analyst: NUL byte in the analyst name");
+        assertThatThrownBy(() -> load(f, "an\u200Ba")).hasMessage("--analyst: invisible character U+200B in the analyst name");
+        assertThat(count(ws, "label")).isZero();
+        assertThat(load(f, "a".repeat(256)).appended()).isEqualTo(1);
     }
 }
