@@ -60,6 +60,11 @@ final class WorkspaceFileCheck {
     private static final Pattern USER_SECRET = Pattern.compile("SALT '[0-9a-f]{1,64}' HASH '[0-9a-f]{1,128}'");
     /** A sequence's current position (identity columns): {@code RESTART WITH n} appears once it moved. */
     private static final Pattern SEQUENCE_POSITION = Pattern.compile(" RESTART WITH -?[0-9]{1,19}");
+    /**
+     * A column's selectivity (0-100), written by H2 itself once it has analysed a table, which it does on its own
+     * after enough rows changed (a large import); a plain number that changes nothing but the query planner's guess.
+     */
+    private static final Pattern COLUMN_SELECTIVITY = Pattern.compile(" SELECTIVITY [0-9]{1,3}(?=[\\s,)])");
     /** Settings whose values are plain numbers; none of them loads a class or runs anything. */
     private static final Pattern HARMLESS_SETTING = Pattern.compile(
             "SET (CREATE_BUILD|DB_CLOSE_DELAY|WRITE_DELAY|DEFAULT_LOCK_TIMEOUT|MAX_LENGTH_INPLACE_LOB|CACHE_SIZE) -?[0-9]{1,10}");
@@ -147,6 +152,7 @@ final class WorkspaceFileCheck {
     static String normalise(String sql) {
         String s = GENERATED_NAME.matcher(sql).replaceAll("\"$1_\"");
         s = USER_SECRET.matcher(s).replaceAll("SALT '' HASH ''");
+        s = COLUMN_SELECTIVITY.matcher(s).replaceAll("");
         return SEQUENCE_POSITION.matcher(s).replaceAll("");
     }
 

@@ -50,6 +50,31 @@ class WorkspaceTest {
         }
     }
 
+    /** H2 analyses tables by itself after enough changed rows (a big import) and then writes each column's selectivity. */
+    @Test
+    void aWorkspaceThatH2HasAnalysedStillOpens() throws Exception {
+        Path base = tmp.resolve("analysed");
+        try (Workspace ws = Workspace.open(base)) {
+            ws.write(c -> {
+                java.util.List<LabelDao.NewLabel> many = new java.util.ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    many.add(new LabelDao.NewLabel("u" + i, i % 7 == 0, i % 7 == 0 ? "scripted_bot" : null, null, "ana"));
+                }
+                new LabelDao().append(c, many);
+                try (Statement s = c.createStatement()) {
+                    s.execute("ANALYZE");
+                }
+                return null;
+            });
+        }
+        assertThat(WorkspaceFileCheck.read(Path.of(base + Workspace.SUFFIX)))
+                .as("the file holds statements with the selectivity H2 wrote")
+                .anyMatch(st -> st.sql().contains(" SELECTIVITY "));
+        try (Workspace ws = Workspace.open(base)) {
+            assertThat(ws.read(c -> new LabelDao().current(c)).size()).isEqualTo(50);
+        }
+    }
+
     @Test
     void anH2DatabaseOfAnotherProgramIsRefusedAndLeftAlone() throws Exception {
         Path base = tmp.resolve("shop");
