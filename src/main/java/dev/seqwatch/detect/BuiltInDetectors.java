@@ -6,6 +6,7 @@ import dev.seqwatch.detect.iforest.IsolationForestDetector;
 import dev.seqwatch.detect.lof.LofDetector;
 import dev.seqwatch.detect.lstm.LstmDetector;
 import dev.seqwatch.detect.markov.MarkovDetector;
+import dev.seqwatch.detect.ngram.NgramDetector;
 import dev.seqwatch.detect.stats.StatisticalDetector;
 
 /** The single place where built-in detectors are registered (one line each). */
@@ -18,6 +19,7 @@ final class BuiltInDetectors {
                 "LSTM next-event model (CPU: Java kernels; CUDA: ND4J lstmLayer), per-step scores", LstmDetector::new,
                 LstmDetector::load));
         r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
+        r.register(new DetectorRegistry.Entry(NgramDetector.NAME, "STIDE: unseen n-grams of actions (classic sequence baseline)", NgramDetector::new, NgramDetector::load));
         r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));
         r.register(new DetectorRegistry.Entry("iforest", "Isolation Forest on per-user feature vectors", IsolationForestDetector::new, IsolationForestDetector::load));
         r.register(new DetectorRegistry.Entry("lof", "Local Outlier Factor on per-user feature vectors", LofDetector::new, LofDetector::load));
