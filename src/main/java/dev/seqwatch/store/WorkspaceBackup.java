@@ -280,6 +280,10 @@ public final class WorkspaceBackup {
     private static void extract(Path zip, ObjectNode manifest, Path to, ProgressListener p) throws IOException {
         String entry = manifest.path("db_entry").asText(DB_ENTRY);
         long expected = manifest.path("db_bytes").asLong(-1);
+        if (!manifest.path("db_bytes").canConvertToLong() || expected <= 0) {
+            throw new UserFacingException(zip + ": the backup's manifest gives no database size (db_bytes); "
+                    + "it is damaged, nothing was changed");
+        }
         MessageDigest md = sha256();
         long n = 0;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -292,6 +296,10 @@ public final class WorkspaceBackup {
                     byte[] buf = new byte[1 << 16];
                     int r;
                     while ((r = in.read(buf)) > 0) {
+                        if (n + r > expected) {
+                            throw new UserFacingException(zip + ": the database entry is larger than the " + expected
+                                    + " bytes the backup's manifest says; it is damaged, nothing was changed");
+                        }
                         out.write(buf, 0, r);
                         n += r;
                         if (expected > 0 && (n & ((1 << 24) - 1)) < r) {
