@@ -53,6 +53,48 @@ public final class WorkspaceBackup {
                           Instant createdAt) {
     }
 
+    private static final java.util.regex.Pattern TEMP_NAME =
+            java.util.regex.Pattern.compile("\\.seqwatch-(?:h2backup|backup|restore)-(\\d+)-.*");
+
+    /** Temp files of backup/restore carry the PID of the process that made them, so a later run can tell stale ones. */
+    static String tempPrefix(String kind) {
+        return ".seqwatch-" + kind + "-" + ProcessHandle.current().pid() + "-";
+    }
+
+    /**
+     * Deletes temp files and folders in {@code dir} left by a backup or restore whose process is gone (killed
+     * with -9, power loss); those of live processes, this one included, are left alone. Returns how many were removed.
+     */
+    static int cleanStaleTemps(Path dir) {
+        int removed = 0;
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) list::iterator) {
+                java.util.regex.Matcher m = TEMP_NAME.matcher(f.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                if (Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(f);
+                } else {
+                    deleteQuietly(f);
+                }
+                removed++;
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // cleaning is best effort; the command itself goes on
+        }
+        return removed;
+    }
+
     /** Backs up the open workspace {@code ws} to {@code zip} (replaced if it exists). */
     public static Summary backup(Workspace ws, Path zip, ProgressListener p) {
         Path out = zip.toAbsolutePath();
@@ -65,7 +107,8 @@ public final class WorkspaceBackup {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            h2zip = Files.createTempFile(dir, ".seqwatch-h2backup-", ".zip");
+            cleanStaleTemps(dir);
+            h2zip = Files.createTempFile(dir, tempPrefix("h2backup"), ".zip");
             Files.delete(h2zip); // BACKUP TO creates it
             String target = h2zip.toString();
             p.progress(0.05, "copying the database");
@@ -82,7 +125,7 @@ public final class WorkspaceBackup {
             });
             p.checkCancelled();
             p.progress(0.6, "writing " + zip.getFileName());
-            tmp = Files.createTempFile(dir, ".seqwatch-backup-", ".tmp");
+            tmp = Files.createTempFile(dir, tempPrefix("backup"), ".tmp");
             long bytes;
             String sha;
             try (ZipFile h2 = new ZipFile(h2zip.toFile())) {
@@ -157,7 +200,8 @@ public final class WorkspaceBackup {
         Path tmpBase = null;
         try {
             Files.createDirectories(dir);
-            tmpBase = Files.createTempDirectory(dir, ".seqwatch-restore-").resolve("restored");
+            cleanStaleTemps(dir);
+            tmpBase = Files.createTempDirectory(dir, tempPrefix("restore")).resolve("restored");
             Path tmpFile = Workspace.fileOf(tmpBase);
             extract(zip, manifest, tmpFile, p);
             p.checkCancelled();
@@ -236,6 +280,10 @@ public final class WorkspaceBackup {
     private static void extract(Path zip, ObjectNode manifest, Path to, ProgressListener p) throws IOException {
         String entry = manifest.path("db_entry").asText(DB_ENTRY);
         long expected = manifest.path("db_bytes").asLong(-1);
+        if (!manifest.path("db_bytes").canConvertToLong() || expected <= 0) {
+            throw new UserFacingException(zip + ": the backup's manifest gives no database size (db_bytes); "
+                    + "it is damaged, nothing was changed");
+        }
         MessageDigest md = sha256();
         long n = 0;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -248,6 +296,10 @@ public final class WorkspaceBackup {
                     byte[] buf = new byte[1 << 16];
                     int r;
                     while ((r = in.read(buf)) > 0) {
+                        if (n + r > expected) {
+                            throw new UserFacingException(zip + ": the database entry is larger than the " + expected
+                                    + " bytes the backup's manifest says; it is damaged, nothing was changed");
+                        }
                         out.write(buf, 0, r);
                         n += r;
                         if (expected > 0 && (n & ((1 << 24) - 1)) < r) {

@@ -40,7 +40,11 @@ public final class LabellingViewModel {
 
     public LabellingViewModel(WorkspaceModel model) {
         this.model = model;
-        model.selectedUserProperty().addListener((o, a, b) -> refresh());
+        model.selectedUserProperty().addListener((o, a, b) -> {
+            // the status line names the user shown, never the previous one
+            message.set("");
+            refresh();
+        });
     }
 
     public void labelNormal() {
@@ -67,11 +71,16 @@ public final class LabellingViewModel {
         }
         Label before = model.currentLabel(user);
         String n = note.get();
+        if (before != null && before.fraud() == fraud && java.util.Objects.equals(before.fraudType(), type)
+                && (n == null || n.isBlank())) {
+            message.set(user + " is already " + describe(before) + ": nothing stored");
+            return;
+        }
         model.tasks().execute(BackgroundTask.create("Saving label", p -> model.service().setLabel(user, fraud, type, n))
                 .quiet()
                 .onSuccess(l -> {
                     undo.push(new Change(user, before));
-                    canUndo.set(true);
+                    updateCanUndo();
                     note.set("");
                     model.applyLabel(l);
                     message.set("Labelled " + user + " " + describe(l));
@@ -83,14 +92,15 @@ public final class LabellingViewModel {
 
     /** Restores the label that the latest change of this session replaced, as a new audited row. */
     public void undo() {
-        Change c = undo.peek();
+        String shown = model.selectedUserProperty().get();
+        Change c = undo.stream().filter(x -> x.userId().equals(shown)).findFirst().orElse(null);
         if (c == null) {
-            message.set("Nothing to undo");
+            message.set(shown == null ? "Select a user first" : "Nothing to undo for " + shown);
             return;
         }
         if (c.replaced() == null) {
-            undo.pop();
-            canUndo.set(!undo.isEmpty());
+            undo.remove(c);
+            updateCanUndo();
             message.set("Cannot undo the first label of " + c.userId()
                     + ": the label history is append-only and has no 'unlabelled' entry; set the right label instead");
             return;
@@ -100,15 +110,22 @@ public final class LabellingViewModel {
                         p -> model.service().setLabel(c.userId(), r.fraud(), r.fraudType(), r.note()))
                 .quiet()
                 .onSuccess(l -> {
-                    undo.pop();
-                    canUndo.set(!undo.isEmpty());
+                    undo.remove(c);
+                    updateCanUndo();
                     model.applyLabel(l);
                     message.set("Undone: " + c.userId() + " is " + describe(l) + " again");
                     refresh();
                 }));
     }
 
+    /** Undo applies to the user shown only: enabled when this session changed that user's label. */
+    private void updateCanUndo() {
+        String shown = model.selectedUserProperty().get();
+        canUndo.set(shown != null && undo.stream().anyMatch(x -> x.userId().equals(shown)));
+    }
+
     private void refresh() {
+        updateCanUndo();
         String user = model.selectedUserProperty().get();
         if (user == null) {
             current.set("");

@@ -39,6 +39,13 @@ public final class QueueController {
     @FXML
     private void initialize() {
         search.textProperty().bindBidirectional(vm.searchProperty());
+        // Enter in the search box opens the match when exactly one user matches
+        search.setOnAction(e -> {
+            if (table.getItems().size() == 1) {
+                table.getSelectionModel().clearAndSelect(0);
+                table.requestFocus();
+            }
+        });
         labelFilter.getItems().setAll(QueueFilter.choices());
         labelFilter.setConverter(new StringConverter<>() {
             @Override
@@ -87,9 +94,26 @@ public final class QueueController {
             }
         });
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
+        // a label replaces the user's row in the list, which clears the table's selection: keep the
+        // user shown selected so that J/K move on from it (not from the top)
+        table.getItems().addListener((javafx.collections.ListChangeListener<QueueRow>) c -> keepSelection());
         vm.model().selectedUserProperty().addListener((o, a, b) -> reveal(b));
         vm.model().userThresholdProperty().addListener(o -> table.refresh());
         table.setPlaceholder(new Label(resources.getString("queue.empty")));
+    }
+
+    private void keepSelection() {
+        String user = vm.model().selectedUserProperty().get();
+        int idx = table.getSelectionModel().getSelectedIndex();
+        if (user == null || idx >= 0 && idx < table.getItems().size() && table.getItems().get(idx).userId().equals(user)) {
+            return;
+        }
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (table.getItems().get(i).userId().equals(user)) {
+                table.getSelectionModel().clearAndSelect(i);
+                return;
+            }
+        }
     }
 
     /** Selects and scrolls to {@code user} when it was chosen elsewhere (heatmap click). */

@@ -101,12 +101,15 @@ class WorkbenchFxTest {
         assertThat(robot.lookup("#metricsText").queryLabeled().getText()).contains("precision");
 
         // label with the keyboard: back to the queue, F = fraud, then 3 = account takeover
-        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(1).queryAs(javafx.scene.Node.class));
+        // the row cell showing that user (virtual-flow cells are reused, so not by position)
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").match((javafx.scene.control.TableRow<QueueRow> r) ->
+                r.getItem() != null && user.equals(r.getItem().userId())).queryAs(javafx.scene.Node.class));
         robot.type(KeyCode.DIGIT3);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+        waitUntil(() -> {
             QueueRow r = app.window().views().model().row(user);
             return r.label() != null && "account_takeover".equals(r.label().fraudType());
-        });
+        }, () -> user + " label " + app.window().views().model().row(user).label() + " selected "
+                + app.window().views().model().selectedUserProperty().get() + " focus " + robot.targetWindow().getScene().getFocusOwner());
         Workspace ws = app.window().views().model().service().workspace();
         List<Label> history = ws.read(c -> new LabelDao().history(c, user));
         Label last = history.get(history.size() - 1);
@@ -161,5 +164,39 @@ class WorkbenchFxTest {
                 + " step " + views.model().selectedStepProperty().get());
         waitUntil(() -> robot.lookup("#stepText").queryLabeled().getText().startsWith("Step 3: "),
                 () -> robot.lookup("#stepText").queryLabeled().getText());
+    }
+
+    @Test
+    void slashThenIdFindsTheUserAndEnterOpensIt() {
+        var views = app.window().views();
+        String target = views.model().rows().get(Math.min(5, views.model().rows().size() - 1)).userId();
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        javafx.scene.control.TextField search = robot.lookup("#search").queryAs(javafx.scene.control.TextField.class);
+        robot.type(KeyCode.SLASH);
+        waitUntil(search::isFocused, () -> "search not focused");
+        robot.write(target);
+        waitUntil(() -> target.equals(search.getText()), search::getText);
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> target.equals(views.model().selectedUserProperty().get()),
+                () -> views.model().selectedUserProperty().get() + " / search '" + search.getText() + "'");
+        robot.interact(() -> search.setText(""));
+    }
+
+    @Test
+    void labellingRank4KeepsThePlaceAndJOpensRank5() {
+        var views = app.window().views();
+        TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(3).queryAs(javafx.scene.Node.class));
+        String rank4 = table.getItems().get(3).userId();
+        String rank5 = table.getItems().get(4).userId();
+        waitUntil(() -> rank4.equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
+        robot.type(KeyCode.DIGIT6);
+        waitUntil(() -> views.model().row(rank4).label() != null && views.model().row(rank4).label().fraud(),
+                () -> String.valueOf(views.model().row(rank4).label()));
+        assertThat(table.getSelectionModel().getSelectedIndex()).isEqualTo(3);
+        robot.type(KeyCode.J);
+        waitUntil(() -> rank5.equals(views.model().selectedUserProperty().get()),
+                () -> views.model().selectedUserProperty().get() + " selected index " + table.getSelectionModel().getSelectedIndex());
+        robot.interact(() -> table.scrollTo(0)); // the other tests click rows by their position
     }
 }

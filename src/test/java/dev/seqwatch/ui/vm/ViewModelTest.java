@@ -136,6 +136,37 @@ class ViewModelTest {
         assertThat(u7).hasSize(1);
     }
 
+    private int historySize(String user) {
+        List<Label> h = ws.read(c -> new LabelDao().history(c, user));
+        return h.size();
+    }
+
+    @Test
+    void aRepeatedLabelWritesNoRowAndUndoIsForTheUserShownOnly() {
+        LabellingViewModel l = new LabellingViewModel(model);
+        model.reload(null);
+        model.open("u4", -1);
+        l.labelNormal();
+        int base = historySize("u4");
+        l.labelNormal(); // the label it already has: no audit row
+        assertThat(historySize("u4")).isEqualTo(base);
+        assertThat(l.messageProperty().get()).contains("already normal");
+
+        l.labelFraud();
+        assertThat(l.canUndoProperty().get()).isTrue();
+        model.open("u5", -1);
+        assertThat(l.messageProperty().get()).isEmpty(); // the status line never names the previous user
+        assertThat(l.canUndoProperty().get()).isFalse(); // the change was on u4, not on the user shown
+        l.undo();
+        assertThat(l.messageProperty().get()).contains("Nothing to undo for u5");
+        assertThat(historySize("u4")).isEqualTo(base + 1);
+        model.open("u4", -1);
+        assertThat(l.canUndoProperty().get()).isTrue();
+        l.undo();
+        assertThat(historySize("u4")).isEqualTo(base + 2);
+        assertThat(model.row("u4").label().fraud()).isFalse();
+    }
+
     @Test
     void timelineLoadsTheSelectedUserAndDescribesSteps() {
         TimelineViewModel t = new TimelineViewModel(model);
