@@ -59,11 +59,63 @@ public final class SeqwatchCli implements Runnable {
                 err.println("seqwatch: " + t.getMessage());
                 return 1;
             }
+            String resource = resourceProblem(t);
+            if (resource != null) {
+                err.println("seqwatch: " + resource);
+                return 1;
+            }
             err.println("seqwatch: internal error: " + t);
             t.printStackTrace(err);
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Names a failure caused by the machine rather than by the input or by a bug: low memory (an
+     * {@link OutOfMemoryError} anywhere in the cause chain) or a full disk ("No space left on device" in
+     * any message of the chain, which H2 often wraps as "The database has been closed"). Returns the
+     * one-line message to print with what to do, or null when the failure is neither.
+     */
+    static String resourceProblem(Throwable t) {
+        long maxMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        todo.add(t);
+        boolean oom = false;
+        boolean diskFull = false;
+        while (!todo.isEmpty()) {
+            Throwable c = todo.poll();
+            if (!seen.add(c)) {
+                continue;
+            }
+            if (c instanceof OutOfMemoryError) {
+                oom = true;
+            }
+            String m = c.getMessage();
+            if (m != null) {
+                String lower = m.toLowerCase(java.util.Locale.ROOT);
+                if (lower.contains("no space left on device") || lower.contains("disk full")
+                        || lower.contains("not enough space on the disk")) {
+                    diskFull = true;
+                }
+            }
+            if (c.getCause() != null) {
+                todo.add(c.getCause());
+            }
+            for (Throwable s : c.getSuppressed()) {
+                todo.add(s);
+            }
+        }
+        if (diskFull) {
+            return "no space left on the disk; free some space and run the command again";
+        }
+        if (oom) {
+            return "ran out of memory (Java heap of " + maxMb + " MB); run with a larger heap, e.g."
+                    + " java -Xmx" + Math.max(1024, Long.highestOneBit(Math.max(1, maxMb)) * 2 / 1024 * 1024)
+                    + "m -jar seqwatch.jar ..., or work on a smaller input";
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -80,6 +80,15 @@ public final class MainController {
         darkItem.selectedProperty().bindBidirectional(theme.darkProperty());
         heatmapTab.selectedProperty().addListener((o, a, b) -> heatmapController.setShown(b));
         split.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
+        // a shortcut's press is consumed, but its typed character would still reach the field the
+        // shortcut focused ("/" in the search box, "e" in the note): swallow that one character
+        split.addEventFilter(KeyEvent.KEY_TYPED, e -> {
+            if (swallowTyped) {
+                swallowTyped = false;
+                e.consume();
+            }
+        });
+        split.addEventFilter(KeyEvent.KEY_RELEASED, e -> swallowTyped = false);
         bindStatusBar();
         exports = new dev.seqwatch.ui.export.ExportActions(new dev.seqwatch.ui.export.ExportViewModel(model), resources,
                 () -> split.getScene().getWindow(), nav, model.service().workspace().file());
@@ -108,8 +117,12 @@ public final class MainController {
         statusText.setText(resources.getString("main.status.ready"));
     }
 
+    /** True between a consumed shortcut press and its key-typed event. */
+    private boolean swallowTyped;
+
     /** Labelling and navigation keys, except while typing in a text field. */
     private void onKey(KeyEvent e) {
+        swallowTyped = false;
         if (e.getTarget() instanceof TextInputControl) {
             if (e.getCode() == KeyCode.ESCAPE) {
                 queueController.focusTable();
@@ -146,6 +159,7 @@ public final class MainController {
                 return;
             }
         }
+        swallowTyped = !e.getText().isEmpty();
         e.consume();
     }
 

@@ -39,6 +39,13 @@ public final class QueueController {
     @FXML
     private void initialize() {
         search.textProperty().bindBidirectional(vm.searchProperty());
+        // Enter in the search box opens the match when exactly one user matches
+        search.setOnAction(e -> {
+            if (table.getItems().size() == 1) {
+                table.getSelectionModel().clearAndSelect(0);
+                table.requestFocus();
+            }
+        });
         labelFilter.getItems().setAll(QueueFilter.choices());
         labelFilter.setConverter(new StringConverter<>() {
             @Override

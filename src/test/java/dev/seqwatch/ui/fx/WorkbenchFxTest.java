@@ -162,4 +162,20 @@ class WorkbenchFxTest {
         waitUntil(() -> robot.lookup("#stepText").queryLabeled().getText().startsWith("Step 3: "),
                 () -> robot.lookup("#stepText").queryLabeled().getText());
     }
+
+    @Test
+    void slashThenIdFindsTheUserAndEnterOpensIt() {
+        var views = app.window().views();
+        String target = views.model().rows().get(Math.min(5, views.model().rows().size() - 1)).userId();
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        javafx.scene.control.TextField search = robot.lookup("#search").queryAs(javafx.scene.control.TextField.class);
+        robot.type(KeyCode.SLASH);
+        waitUntil(search::isFocused, () -> "search not focused");
+        robot.write(target);
+        waitUntil(() -> target.equals(search.getText()), search::getText);
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> target.equals(views.model().selectedUserProperty().get()),
+                () -> views.model().selectedUserProperty().get() + " / search '" + search.getText() + "'");
+        robot.interact(() -> search.setText(""));
+    }
 }
