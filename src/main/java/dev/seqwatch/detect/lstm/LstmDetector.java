@@ -85,8 +85,9 @@ public final class LstmDetector implements Detector {
         int epochs = o.epochsOr(8);
         boolean categories = Boolean.parseBoolean(o.params().getOrDefault("categories", "false"));
         boolean amounts = Boolean.parseBoolean(o.params().getOrDefault("amounts", "false"));
+        boolean complete = Boolean.parseBoolean(o.params().getOrDefault("complete_sessions", "false"));
         scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap, categories,
-                amounts ? TokenScheme.amountQuartiles(normal) : null);
+                amounts ? TokenScheme.amountQuartiles(normal) : null, complete);
         net = LstmNet.create(scheme.vocab(), embed, hidden, layers, TokenScheme.UNSEEN);
         net.initialise(o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
@@ -307,7 +308,8 @@ public final class LstmDetector implements Detector {
         int[] expected = new int[n * topK];
         for (int i = 0; i < n; i++) {
             double s = 0;
-            for (int k = e.eventFirst()[i]; k <= e.eventTok()[i]; k++) {
+            int last = i == n - 1 ? surprisal.length - 1 : e.eventTok()[i];
+            for (int k = e.eventFirst()[i]; k <= last; k++) {
                 s += surprisal[k];
             }
             steps[i] = s;
@@ -381,6 +383,10 @@ public final class LstmDetector implements Detector {
             if (from != seen) {
                 throw new IllegalArgumentException("stream of " + userId + " has seen " + seen + " events, not " + from);
             }
+            if (scheme.completeSessions && seen > 0 && history.length() > seen) {
+                throw new IllegalArgumentException("stream of " + userId + " is complete (model trained with"
+                        + " complete_sessions): its end has been scored, no events can follow");
+            }
             TokenScheme.Encoded e = scheme.encode(history, scheme.actionMap(set), from, lastTs);
             int[][] s = streamOf(context, e.tokens());
             double[][] sur = new double[1][];
@@ -422,6 +428,7 @@ public final class LstmDetector implements Detector {
         params.put("gaps", scheme.gaps);
         params.put("session_gap_millis", scheme.sessionGapMillis);
         params.put("categories", scheme.categories);
+        params.put("complete_sessions", scheme.completeSessions);
         if (scheme.amountEdges != null) {
             params.set("amount_edges", array(scheme.amountEdges));
         }
@@ -470,7 +477,8 @@ public final class LstmDetector implements Detector {
                 throw new UserFacingException("LSTM model file is corrupt: amount_edges is not a short array");
             }
             d.scheme = new TokenScheme(actions, p.path("gaps").asBoolean(true), p.path("session_gap_millis").asLong(1_800_000),
-                    p.path("categories").asBoolean(false), edges.isArray() ? doubles(edges) : null);
+                    p.path("categories").asBoolean(false), edges.isArray() ? doubles(edges) : null,
+                    p.path("complete_sessions").asBoolean(false));
             int vocab = p.path("vocab").asInt(-1);
             if (vocab != d.scheme.vocab()) {
                 throw new UserFacingException("LSTM model file is inconsistent: vocabulary of " + d.scheme.vocab()

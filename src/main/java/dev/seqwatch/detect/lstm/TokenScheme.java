@@ -13,7 +13,9 @@ import java.util.Map;
  * event of the same session; sessions split on inactivity and are framed by session-start and
  * session-end tokens, so "a session that stops where normal ones never stop" and "a session that starts
  * with a purchase" are ordinary surprising predictions. The final session of a history gets no end
- * token: the log may simply be cut there, and leaving it open makes incremental scoring exact.
+ * token: the log may simply be cut there, and leaving it open makes incremental scoring exact. When every
+ * history is known to be complete (one block, one order, one ticket per user: {@code completeSessions}),
+ * the final session is closed too and its end token is scored like any other.
  * Actions not in the training vocabulary map to one unseen token (scored as maximally surprising).
  *
  * <p>Two optional features multiply into the token: whether the event's category differs from the
@@ -38,13 +40,21 @@ final class TokenScheme {
     final boolean categories;
     /** Upper edges of the positive-amount buckets; null = amounts not used. */
     final double[] amountEdges;
+    /** Every history is complete: the final session gets its end token as well. */
+    final boolean completeSessions;
     private final Map<String, Integer> actionIndex = new HashMap<>();
 
     TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis) {
-        this(actions, gaps, sessionGapMillis, false, null);
+        this(actions, gaps, sessionGapMillis, false, null, false);
     }
 
     TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis, boolean categories, double[] amountEdges) {
+        this(actions, gaps, sessionGapMillis, categories, amountEdges, false);
+    }
+
+    TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis, boolean categories, double[] amountEdges,
+                boolean completeSessions) {
+        this.completeSessions = completeSessions;
         this.actions = List.copyOf(actions);
         this.gaps = gaps;
         this.sessionGapMillis = sessionGapMillis;
@@ -176,6 +186,8 @@ final class TokenScheme {
      * (ignored when from == 0). The caller supplies the context token before the first emitted one
      * (session start for a fresh history). {@code eventTok[i]} is the index of event i's own token,
      * {@code eventFirst[i]} the first token it is charged for (session end/start tokens it revealed).
+     * With {@link #completeSessions} the final session's end token follows the last event's token and is
+     * charged to the last event.
      */
     Encoded encode(UserSequence u, int[] map, int from, long prevTs) {
         int n = u.length() - from;
@@ -207,6 +219,9 @@ final class TokenScheme {
             toks[m++] = idx < 0 ? UNSEEN
                     : FIRST_ACTION + ((idx * buckets() + b) * categoryBuckets() + cat) * amountBuckets() + am;
             prev = ts;
+        }
+        if (completeSessions && n > 0) {
+            toks[m++] = SESSION_END;
         }
         return new Encoded(java.util.Arrays.copyOf(toks, m), eventTok, eventFirst);
     }
