@@ -3,6 +3,7 @@ package dev.seqwatch.evaluate;
 import dev.seqwatch.common.CancelledException;
 import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.SubProgress;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.Detector;
 import dev.seqwatch.detect.DetectorRegistry;
@@ -114,10 +115,10 @@ public final class DetectorComparison {
                     FitOptions opts = new FitOptions(fo.epochs(), fo.seed(), fo.excludeFraud(), fo.labels(),
                             o.params().getOrDefault(name, Map.of()));
                     long t0 = System.nanoTime();
-                    d.fit(d.excludesFraudItself() ? all : train, opts, sub(p, from, from + (to - from) * 0.7));
+                    d.fit(d.excludesFraudItself() ? all : train, opts, new SubProgress(p, from, from + (to - from) * 0.7));
                     long fitMs = (System.nanoTime() - t0) / 1_000_000;
                     long t1 = System.nanoTime();
-                    Scores s = d.score(all, sub(p, from + (to - from) * 0.7, to));
+                    Scores s = d.score(all, new SubProgress(p, from + (to - from) * 0.7, to));
                     long scoreMs = (System.nanoTime() - t1) / 1_000_000;
                     double[] aligned = align(all, s);
                     LabelledScores ls = LabelledScores.of(s, labels);
@@ -221,24 +222,6 @@ public final class DetectorComparison {
                 ensemble.evaluation().rocAuc() - best.evaluation().rocAuc());
     }
 
-    private static ProgressListener sub(ProgressListener p, double from, double to) {
-        return new ProgressListener() {
-            @Override
-            public void progress(double fraction, String message) {
-                p.progress(fraction < 0 ? -1 : from + (to - from) * Math.min(1, fraction), message);
-            }
-
-            @Override
-            public void metric(String name, double x, double value) {
-                p.metric(name, x, value);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return p.isCancelled();
-            }
-        };
-    }
 
     /** The report as JSON-ready maps (the shape {@code seqwatch compare --json} prints). */
     public static Map<String, Object> toMap(Report r) {

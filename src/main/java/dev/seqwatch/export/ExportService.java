@@ -5,6 +5,7 @@ import dev.seqwatch.common.Label;
 import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.SubProgress;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.detect.ModelFile;
@@ -314,7 +315,7 @@ public final class ExportService {
         p.progress(0, "reading scores and labels");
         Context ctx = context(o);
         ExportOptions capped = o.maxUsers() > 0 ? o : o.withMaxUsers(500);
-        List<FlaggedUser> flagged = flagged(ctx, capped, new dev.seqwatch.workflow.SubProgress(p, 0, 0.5));
+        List<FlaggedUser> flagged = flagged(ctx, capped, new SubProgress(p, 0, 0.5));
         p.progress(0.5, "reading the heatmap");
         InvestigationService.StepMatrix m = investigation.stepMatrix(ctx.model().id(), o.heatmapUsers(), o.heatmapSteps());
         List<UserTimeline> timelines = new ArrayList<>();

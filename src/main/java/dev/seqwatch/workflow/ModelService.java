@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.common.OutputFiles;
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.SubProgress;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.Detector;
 import dev.seqwatch.detect.DetectorRegistry;

@@ -1,6 +1,7 @@
 package dev.seqwatch.workflow;
 
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.SubProgress;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.ingest.EventImporter;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seqwatch.common.LabelSet;
 import dev.seqwatch.common.ProgressListener;
+import dev.seqwatch.common.SubProgress;
 import dev.seqwatch.common.UserFacingException;
 import dev.seqwatch.detect.Detector;
 import dev.seqwatch.detect.DetectorRegistry;
@@ -82,8 +83,8 @@ public final class EnsembleDetector implements Detector {
             Detector d = registry().create(members.get(i));
             double from = (double) i / k;
             double to = (i + 1.0) / k;
-            d.fit(train, new FitOptions(o.epochs(), o.seed(), o.excludeFraud(), o.labels(), Map.of()), sub(p, from, from + (to - from) * 0.8));
-            trainScores[i] = aligned(train, d.score(train, sub(p, from + (to - from) * 0.8, to)));
+            d.fit(train, new FitOptions(o.epochs(), o.seed(), o.excludeFraud(), o.labels(), Map.of()), new SubProgress(p, from, from + (to - from) * 0.8));
+            trainScores[i] = aligned(train, d.score(train, new SubProgress(p, from + (to - from) * 0.8, to)));
             trained.add(d);
         }
         cdf = new double[k][];
@@ -180,7 +181,7 @@ public final class EnsembleDetector implements Detector {
         int k = trained.size();
         Scores[] per = new Scores[k];
         for (int i = 0; i < k; i++) {
-            per[i] = trained.get(i).score(s, sub(p, (double) i / k, (i + 1.0) / k));
+            per[i] = trained.get(i).score(s, new SubProgress(p, (double) i / k, (i + 1.0) / k));
         }
         Scores stepSource = null;
         for (Scores sc : per) {
@@ -271,22 +272,4 @@ public final class EnsembleDetector implements Detector {
         return d;
     }
 
-    private static ProgressListener sub(ProgressListener p, double from, double to) {
-        return new ProgressListener() {
-            @Override
-            public void progress(double fraction, String message) {
-                p.progress(fraction < 0 ? -1 : from + (to - from) * Math.min(1, fraction), message);
-            }
-
-            @Override
-            public void metric(String name, double x, double value) {
-                p.metric(name, x, value);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return p.isCancelled();
-            }
-        };
-    }
 }

@@ -9,7 +9,7 @@ import dev.seqwatch.store.EventDao;
 import dev.seqwatch.ui.app.WorkspaceModel;
 import dev.seqwatch.ui.common.BackgroundTask;
 import dev.seqwatch.ui.common.TaskExecutor;
-import dev.seqwatch.workflow.SubProgress;
+import dev.seqwatch.common.SubProgress;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyStringProperty;

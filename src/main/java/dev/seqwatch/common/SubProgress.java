@@ -1,6 +1,5 @@
-package dev.seqwatch.workflow;
+package dev.seqwatch.common;
 
-import dev.seqwatch.common.ProgressListener;
 
 /** Maps a phase's 0..1 progress onto the range [from, to] of an outer listener; cancellation passes through. */
 public final class SubProgress implements ProgressListener {
