@@ -76,11 +76,21 @@ public final class ScoreDao {
      * or cancellation the new blocks are removed and the previous scores kept.
      */
     public void replace(Workspace ws, int modelId, Scores scores, SequenceSet sequences, ProgressListener p) {
+        replace(ws, modelId, scores, sequences, 0, p);
+    }
+
+    /**
+     * As {@link #replace(Workspace, int, Scores, SequenceSet, ProgressListener)}, recording that the
+     * scores cover every import up to {@code throughImport} (the {@link #newestImport} read before the
+     * events were loaded; 0: unknown, the scores are never taken as current).
+     */
+    public void replace(Workspace ws, int modelId, Scores scores, SequenceSet sequences, int throughImport,
+                        ProgressListener p) {
         ws.writeBulk(c -> {
             removeUnfinished(c, modelId);
             Run run = begin(c, modelId);
             writeBlocks(c, run, scores, sequences, p);
-            publish(c, run);
+            publish(c, run, throughImport);
             finish(c, run);
             return null;
         }, c -> {
@@ -221,9 +231,18 @@ public final class ScoreDao {
 
     /** Makes {@code run}'s generation the model's visible scores (one short transaction). */
     void publish(Connection c, Run run) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE model SET scores_gen = ? WHERE id = ?")) {
+        publish(c, run, 0);
+    }
+
+    private void publish(Connection c, Run run, int throughImport) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE model SET scores_gen = ?, scores_through_import = ? WHERE id = ?")) {
             ps.setInt(1, run.gen());
-            ps.setInt(2, run.modelId());
+            if (throughImport > 0) {
+                ps.setInt(2, throughImport);
+            } else {
+                ps.setNull(2, java.sql.Types.INTEGER);
+            }
+            ps.setInt(3, run.modelId());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("no model with id " + run.modelId());
             }
@@ -299,6 +318,91 @@ public final class ScoreDao {
             }
         }
         c.commit();
+    }
+
+    /**
+     * The newest finished import ({@code import_batch.id}), 0 when there is none, or -1 while an import
+     * is running (its events may be half visible, so no scores can be said to cover the workspace).
+     * Read it before the events that are scored, so that an import finishing in between makes the
+     * scores look older than they are, never newer.
+     */
+    public static int newestImport(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(CASE WHEN status = 'DONE' THEN id END), 0), "
+                + "COUNT(CASE WHEN status <> 'DONE' THEN 1 END) FROM import_batch");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(2) > 0 ? -1 : rs.getInt(1);
+        }
+    }
+
+    /**
+     * True when {@code modelId} has stored scores that cover every event now in the workspace: they were
+     * computed after the newest import, so activating it needs no re-scoring.
+     */
+    public boolean hasCurrentScores(Connection c, int modelId) throws SQLException {
+        int newest = newestImport(c);
+        if (newest < 0) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(scores_gen, 0), scores_through_import FROM model WHERE id = ?")) {
+            ps.setInt(1, modelId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) == 0) {
+                    return false;
+                }
+                int through = rs.getInt(2);
+                return !rs.wasNull() && through == newest;
+            }
+        }
+    }
+
+    /**
+     * Keeps stored scores for at most {@code keep} versions: the active one, {@code justScored}, then the
+     * newest others; the scores of the rest are deleted (their model files stay: activating one of them
+     * re-scores it). Returns the versions whose scores were removed.
+     */
+    public List<Integer> pruneScoredVersions(Connection c, int keep, int justScored) throws SQLException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1: " + keep);
+        }
+        List<int[]> scored = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, scores_gen, active FROM model WHERE COALESCE(scores_gen, 0) > 0 ORDER BY active DESC, id DESC");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                scored.add(new int[]{rs.getInt(1), rs.getInt(2), rs.getBoolean(3) ? 1 : 0});
+            }
+        }
+        List<int[]> order = new ArrayList<>();
+        for (int[] m : scored) {
+            if (m[2] == 1) {
+                order.add(m);
+            }
+        }
+        for (int[] m : scored) {
+            if (m[2] == 0 && m[0] == justScored) {
+                order.add(m);
+            }
+        }
+        for (int[] m : scored) {
+            if (m[2] == 0 && m[0] != justScored) {
+                order.add(m);
+            }
+        }
+        List<Integer> removed = new ArrayList<>();
+        for (int i = keep; i < order.size(); i++) {
+            int[] m = order.get(i);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE model SET scores_gen = NULL, scores_through_import = NULL WHERE id = ? AND scores_gen = ?")) {
+                ps.setInt(1, m[0]);
+                ps.setInt(2, m[1]);
+                ps.executeUpdate();
+            }
+            c.commit();
+            deleteGeneration(c, m[0], m[1]);
+            removed.add(m[0]);
+        }
+        return removed;
     }
 
     /** The generation of {@code modelId}'s visible scores, 0 when it has none. */

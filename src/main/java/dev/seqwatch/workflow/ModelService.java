@@ -315,7 +315,11 @@ public final class ModelService {
     public ScoreResult scoreFile(Path file, BeforeStore beforeStore, ProgressListener p) {
         ExternalModel m = readModelFile(file);
         p.progress(0, "loading events");
-        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
+        int[] through = new int[1];
+        SequenceSet all = ws.read(c -> {
+            through[0] = ScoreDao.newestImport(c);
+            return events.loadAll(c, new SubProgress(p, 0, 0.1));
+        });
         long t0 = System.currentTimeMillis();
         Scores s = m.detector().score(all, new SubProgress(p, 0.1, 0.6));
         long millis = System.currentTimeMillis() - t0;
@@ -325,7 +329,7 @@ public final class ModelService {
             int existing = versionOf(m);
             id = existing > 0 ? existing : store(m);
             try {
-                scoreDao.replace(ws, id, s, all, new SubProgress(p, 0.6, 1.0));
+                scoreDao.replace(ws, id, s, all, through[0], new SubProgress(p, 0.6, 1.0));
             } catch (RuntimeException e) {
                 if (existing == 0) {
                     removeQuietly(id, e);
@@ -336,6 +340,7 @@ public final class ModelService {
                 staged.commit();
             }
         }
+        pruneScores(id);
         p.progress(1, "scored " + s.users().size() + " users");
         return new ScoreResult(id, s, all, millis);
     }
@@ -371,12 +376,17 @@ public final class ModelService {
     public ScoreResult score(int modelId, ProgressListener p) {
         Detector d = load(modelId);
         p.progress(0, "loading events");
-        SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
+        int[] through = new int[1];
+        SequenceSet all = ws.read(c -> {
+            through[0] = ScoreDao.newestImport(c);
+            return events.loadAll(c, new SubProgress(p, 0, 0.1));
+        });
         long t0 = System.currentTimeMillis();
         Scores s = d.score(all, new SubProgress(p, 0.1, 0.6));
         long millis = System.currentTimeMillis() - t0;
         p.checkCancelled();
-        scoreDao.replace(ws, modelId, s, all, new SubProgress(p, 0.6, 1.0));
+        scoreDao.replace(ws, modelId, s, all, through[0], new SubProgress(p, 0.6, 1.0));
+        pruneScores(modelId);
         p.progress(1, "scored " + s.users().size() + " users");
         return new ScoreResult(modelId, s, all, millis);
     }
@@ -417,6 +427,50 @@ public final class ModelService {
             return Evaluation.of(LabelledScores.of(s, l), threshold, "given");
         }
         return Evaluation.of(LabelledScores.of(s, l), calibrated, "calibrated");
+    }
+
+    /**
+     * How many versions keep their stored user and step scores (the active one, the one just scored,
+     * then the newest others): activating one of them is instant; an older one is re-scored.
+     * {@code -Dseqwatch.keepScoredVersions}, default {@value #DEFAULT_KEEP_SCORED}.
+     */
+    public static final int DEFAULT_KEEP_SCORED = 3;
+
+    public static int keepScoredVersions() {
+        return Math.max(1, Integer.getInteger("seqwatch.keepScoredVersions", DEFAULT_KEEP_SCORED));
+    }
+
+    private void pruneScores(int justScored) {
+        ws.write(c -> scoreDao.pruneScoredVersions(c, keepScoredVersions(), justScored));
+    }
+
+    /** True when version {@code modelId}'s stored scores cover every event now in the workspace. */
+    public boolean hasCurrentScores(int modelId) {
+        return ws.read(c -> scoreDao.hasCurrentScores(c, modelId));
+    }
+
+    /** What {@link #rollTo} did. */
+    public record Activation(int modelId, boolean rescored, long millis) {
+    }
+
+    /**
+     * Makes version {@code modelId} the active one (e.g. rolls back to an earlier version): at once
+     * when its stored scores cover every event now in the workspace, else after scoring every user with
+     * it. A failure or a cancel while scoring leaves the active version as it was.
+     */
+    public Activation rollTo(int modelId, ProgressListener p) {
+        long t0 = System.nanoTime();
+        if (ws.read(c -> models.list(c).stream().noneMatch(r -> r.id() == modelId))) {
+            throw new UserFacingException("no model version " + modelId + " in " + ws.file().getFileName()
+                    + " (seqwatch models --db " + ws.file().getFileName() + " lists them)");
+        }
+        boolean rescore = !hasCurrentScores(modelId);
+        if (rescore) {
+            score(modelId, p);
+        }
+        activate(modelId);
+        p.progress(1, rescore ? "scored and activated version " + modelId : "activated version " + modelId + " from its stored scores");
+        return new Activation(modelId, rescore, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Makes version {@code modelId} the active one. */

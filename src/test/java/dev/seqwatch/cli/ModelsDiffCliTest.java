@@ -58,6 +58,21 @@ class ModelsDiffCliTest {
                 .as("both flag their top 6 (no ties in this session)");
         assertThat(d.path("biggest_rank_moves")).hasSize(20);
 
+        assertThat(list.get(0).path("scores_current").asBoolean()).isTrue();
+        assertThat(list.get(1).path("scores_current").asBoolean()).isTrue();
+
+        // roll forward to version 2 and back to 1: both have stored scores covering the only import
+        Run to2 = run("models", "--db", db.toString(), "--activate", "2");
+        assertThat(to2.status()).as(to2.err()).isZero();
+        assertThat(to2.out()).startsWith("model version 2 is active (its stored scores are current: nothing re-scored");
+        Run to1 = run("models", "--db", db.toString(), "--activate", "1");
+        assertThat(to1.out()).startsWith("model version 1 is active (its stored scores are current");
+        Run listed = run("models", "--db", db.toString());
+        assertThat(listed.out()).containsPattern("(?m)^1 +\\* markov .* stored ");
+        Run missing = run("models", "--db", db.toString(), "--activate", "9");
+        assertThat(missing.status()).isNotZero();
+        assertThat(missing.err()).contains("no model version 9 in ");
+
         Run bad = run("diff", "--db", db.toString(), "--from", "1", "--to", "7");
         assertThat(bad.status()).isNotZero();
         assertThat(bad.err()).contains("no model version 7 in ");

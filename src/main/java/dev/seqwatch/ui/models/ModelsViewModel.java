@@ -111,21 +111,22 @@ public final class ModelsViewModel {
         }
     }
 
-    /** Scores the version (its step scores feed the timeline and heatmap), then makes it active. */
+    /**
+     * Makes the version active (rolls back or forward): at once when its stored scores cover every
+     * import, else after scoring every user with it (its step scores feed the timeline and heatmap).
+     */
     public void activate(int versionId) {
         if (busy.get()) {
             return;
         }
         busy.set(true);
-        message.set("Scoring every user with version " + versionId + "\u2026");
-        running = model.tasks().execute(BackgroundTask.create("Scoring with version " + versionId, p -> {
-                    service.score(versionId, p);
-                    service.activate(versionId);
-                    return versionId;
-                })
+        message.set("Activating version " + versionId + "\u2026");
+        running = model.tasks().execute(BackgroundTask.create("Activating version " + versionId,
+                        p -> service.rollTo(versionId, p))
                 .onProgress((f, m) -> progress.set(f))
-                .onSuccess(id -> {
-                    message.set("Version " + id + " is active; the queue shows its scores.");
+                .onSuccess(a -> {
+                    message.set("Version " + a.modelId() + " is active; the queue shows its scores"
+                            + (a.rescored() ? " (scored every user)." : " (stored, nothing re-scored)."));
                     model.reload(null);
                 })
                 .onCancelled(() -> message.set("Activation cancelled; the active version did not change."))
