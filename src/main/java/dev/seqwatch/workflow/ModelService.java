@@ -109,6 +109,7 @@ public final class ModelService {
      */
     public TrainResult train(TrainRequest req, Path modelOut, ProgressListener p) {
         Detector d = registry.create(req.detector());
+        registry.checkParams(req.detector(), req.params());
         OutputFiles.check("the model file", modelOut, Workspace.guardedFiles(ws.file()));
         p.progress(0, "loading events");
         SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
