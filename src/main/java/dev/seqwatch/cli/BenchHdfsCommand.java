@@ -80,6 +80,9 @@ public final class BenchHdfsCommand implements Callable<Integer> {
     int peerEpochs;
     @Option(names = "--python", defaultValue = "/usr/bin/python3")
     String python;
+    @Option(names = "--sweep", description = "also the any-step-outside-top-g figures for g = 1..20 and every aggregate's "
+            + "ROC-AUC / PR-AUC / training-quantile F1 from the same scores (for tuning on this test half)")
+    boolean sweep;
     @Option(names = "--json", description = "one JSON object on stdout")
     boolean json;
     @Option(names = "--quiet", description = "no progress on stderr")
@@ -89,7 +92,12 @@ public final class BenchHdfsCommand implements Callable<Integer> {
 
     /** The figures of one training run. */
     record Run(long seed, double rocAuc, double prAuc, ProjectedRatio.Projected topG, ProjectedRatio.Projected quantile,
-               ProjectedRatio.Projected best, int topGValue, double trainSeconds, double scoreSeconds) {
+               ProjectedRatio.Projected best, int topGValue, double trainSeconds, double scoreSeconds,
+               Map<Integer, ProjectedRatio.Projected> gSweep, Map<String, double[]> aggregates) {
+        Run(long seed, double rocAuc, double prAuc, ProjectedRatio.Projected topG, ProjectedRatio.Projected quantile,
+            ProjectedRatio.Projected best, int topGValue, double trainSeconds, double scoreSeconds) {
+            this(seed, rocAuc, prAuc, topG, quantile, best, topGValue, trainSeconds, scoreSeconds, Map.of(), Map.of());
+        }
     }
 
     @Override
@@ -163,6 +171,23 @@ public final class BenchHdfsCommand implements Callable<Integer> {
             n.put("quantile_f1", round(r.quantile().f1(), 4));
             n.put("best_f1", round(r.best().f1(), 4));
         }
+        if (sweep) {
+            ArrayNode gs = ours.putArray("sweep_any_step_outside_top_g");
+            for (int g : rs.get(0).gSweep().keySet()) {
+                ObjectNode n = gs.addObject();
+                n.put("g", g);
+                putProjected(n, rs, r -> r.gSweep().get(g));
+            }
+            ObjectNode ag = ours.putObject("sweep_aggregates");
+            for (String name : rs.get(0).aggregates().keySet()) {
+                ObjectNode n = ag.putObject(name);
+                String[] keys = {"roc_auc", "pr_auc", "f1_projected_above_training_quantile", "best_f1_projected_looks_at_labels"};
+                for (int k = 0; k < keys.length; k++) {
+                    int kk = k;
+                    n.put(keys[k], round(median(rs, r -> r.aggregates().get(name)[kk]), 4));
+                }
+            }
+        }
         if (peer != null) {
             err.println("seqwatch: running the peer " + peer + " (" + peerEpochs + " epochs)");
             err.flush();
@@ -189,7 +214,8 @@ public final class BenchHdfsCommand implements Callable<Integer> {
             double scoreS = (System.nanoTime() - t0) / 1e9;
             Scores st = d.score(trainSet, progress);
             progress.done();
-            return figures(sd, st, labelSet, d.topG(), trainQuantile, ratio, s, trainS, scoreS);
+            Run r = figures(sd, st, labelSet, d.topG(), trainQuantile, ratio, s, trainS, scoreS);
+            return sweep ? withSweep(r, d, sd, st, labelSet, ratio) : r;
         }
     }
 
@@ -208,6 +234,31 @@ public final class BenchHdfsCommand implements Callable<Integer> {
         double t = quantileOf(training.users().stream().mapToDouble(UserScores::score).toArray(), quantile);
         ProjectedRatio.Projected q = ratio.at(c.at(Math.nextUp(t)));
         return new Run(seed, c.rocAuc(), c.averagePrecision(), topG, q, ratio.best(c), g, trainS, scoreS);
+    }
+
+    private Run withSweep(Run r, LstmDetector d, Scores test, Scores training, LabelSet labelSet, ProjectedRatio ratio) {
+        // the worst rank of a session's steps: "any step outside the top g" is "worst rank > g", every g from one curve
+        List<UserScores> worst = new ArrayList<>(test.users().size());
+        for (UserScores u : test.users()) {
+            worst.add(new UserScores(u.userId(), u.ranks() == null ? 0 : Arrays.stream(u.ranks()).max().orElse(0), null, null));
+        }
+        ThresholdCurve wc = LabelledScores.of(new Scores("worst-rank", List.of(), 0, worst), labelSet).curve();
+        Map<Integer, ProjectedRatio.Projected> gs = new java.util.TreeMap<>();
+        for (int g = 1; g <= 20; g++) {
+            gs.put(g, ratio.at(wc.at(g + 1)));
+        }
+        Map<String, double[]> ag = new LinkedHashMap<>();
+        for (String name : LstmDetector.aggregateNames()) {
+            List<UserScores> us = new ArrayList<>(test.users().size());
+            for (UserScores u : test.users()) {
+                us.add(new UserScores(u.userId(), d.aggregate(name, u), null, null));
+            }
+            ThresholdCurve c = LabelledScores.of(new Scores(name, List.of(), 0, us), labelSet).curve();
+            double t = quantileOf(training.users().stream().mapToDouble(u -> d.aggregate(name, u)).toArray(), trainQuantile);
+            ag.put(name, new double[]{c.rocAuc(), c.averagePrecision(), ratio.at(c.at(Math.nextUp(t))).f1(), ratio.best(c).f1()});
+        }
+        return new Run(r.seed(), r.rocAuc(), r.prAuc(), r.topG(), r.quantile(), r.best(), r.topGValue(), r.trainSeconds(),
+                r.scoreSeconds(), gs, ag);
     }
 
     /** The nearest-rank quantile (q = 1: the largest value). */
