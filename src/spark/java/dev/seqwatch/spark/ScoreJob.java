@@ -49,7 +49,8 @@ import static org.apache.spark.sql.functions.expr;
  *   user's events), time, action, item, score, expected, step_rank</li>
  *   <li>{@code top-users.csv}: the first {@code --top-csv} users (user_id,score,rank,flagged,events), for
  *   {@code seqwatch import-scores}, which reads it without Hadoop</li>
- *   <li>{@code rejected/} (Parquet): file, reason, raw; {@code summary.json}: counts, model, threshold</li>
+ *   <li>{@code rejected/} (Parquet): file, reason, raw; {@code summary.json}: counts, model, threshold;
+ *   {@code model.swm}: a copy of the model</li>
  * </ul>
  */
 public final class ScoreJob {
@@ -62,6 +63,7 @@ public final class ScoreJob {
             DataTypes.createStructField("duplicates", DataTypes.IntegerType, false)});
     static final String TOP_CSV = "top-users.csv";
     static final String SUMMARY = "summary.json";
+    static final String MODEL = "model.swm";
     private static final long MAX_MODEL_BYTES = 2L << 30;
     private static final int KEEP_REJECTIONS = 20;
 
@@ -211,6 +213,11 @@ public final class ScoreJob {
         s.put("top_csv_users", top.size());
         s.put("spark_version", spark.version());
         s.put("seconds", (System.nanoTime() - t0) / 1e9);
+        try (FSDataOutputStream os = fs.create(new Path(tmp, MODEL), true)) {
+            os.write(m.bytes()); // the model these scores are of, for seqwatch import-scores
+        } catch (IOException e) {
+            throw new UserFacingException(o.out + ": cannot write " + MODEL + ": " + e.getMessage(), e);
+        }
         try (FSDataOutputStream os = fs.create(new Path(tmp, SUMMARY), true)) {
             os.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
         } catch (IOException e) {

@@ -166,7 +166,19 @@ class ScoreJobTest {
         }
         assertThat(summary.path("rows_rejected").asLong()).isEqualTo(
                 spark.read().parquet(out.resolve("rejected").toString()).count());
-        assertThat(out.resolve(ScoreJob.TOP_CSV)).exists();
+        // what seqwatch import-scores reads: the ranking as text, and the very model file
+        List<String> top;
+        try {
+            top = Files.readAllLines(out.resolve(ScoreJob.TOP_CSV));
+            assertThat(Files.readAllBytes(out.resolve(ScoreJob.MODEL))).isEqualTo(Files.readAllBytes(model));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(top.get(0)).isEqualTo("user_id,score,rank,flagged,events");
+        assertThat(top).hasSize(users.size() + 1);
+        Row first = users.get(0);
+        assertThat(top.get(1)).isEqualTo(first.getString(0) + "," + first.getDouble(1) + ",1," + first.getBoolean(3) + ","
+                + first.getInt(4));
     }
 
     @Test
@@ -174,7 +186,10 @@ class ScoreJobTest {
         byte[] good = Files.readAllBytes(markov);
         Path tampered = dir.resolve("tampered.swm");
         byte[] bad = good.clone();
-        bad[bad.length / 2] ^= 0x5a;
+        // a byte of the first entry's compressed data (after the local header: 30 bytes, name, extra field);
+        // a change in a ZIP header field that nothing reads is caught only by --model-sha256 (tested below)
+        int data = 30 + (good[26] & 0xff | (good[27] & 0xff) << 8) + (good[28] & 0xff | (good[29] & 0xff) << 8);
+        bad[data + 5] ^= 0x5a;
         Files.write(tampered, bad);
         Path auto = dir.resolve("auto.swm");
         ModelFile.write(auto, ModelFile.newManifest("autoencoder"), Map.of());
