@@ -92,6 +92,16 @@ public final class InvestigationService {
                 .manifest().path("calibration").path("threshold").asDouble(Double.NaN);
     }
 
+    /** How the calibrated threshold of version {@code modelId} was chosen, in words ("" when none). */
+    public String calibrationMethod(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        if (bytes == null) {
+            return "";
+        }
+        return dev.seqwatch.detect.ModelFile.read(bytes, ws.file().getFileName() + " model version " + modelId)
+                .manifest().path("calibration").path("method").asText("");
+    }
+
     public LabelSet currentLabels() {
         return ws.read(labels::current);
     }

@@ -43,7 +43,8 @@ import java.util.SplittableRandom;
  *
  * <p>Parameters ({@link FitOptions#params()}): hidden (64), layers (2), embed (32), batch (64),
  * max_len (200), lr (0.002), gaps (true), session_gap_minutes (30), aggregate (top5_mean),
- * supervised (auto|off), top_k (3), top_g (9), complete_sessions (false).
+ * supervised (auto|off), top_k (3), top_g (9), complete_sessions (false), threshold_quantile (0.99: the stored
+ * threshold for workspaces without labels flags users above this quantile of the training users' scores).
  */
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
@@ -54,6 +55,9 @@ public final class LstmDetector implements Detector {
     private int maxLen = 200;
     private int topK = 3;
     private int topG = 9;
+    private double thresholdQuantile = 0.99;
+    private double unsupervisedThreshold = Double.NaN;
+    private int thresholdUsers;
     private UserAggregate aggregate = UserAggregate.TOP5_MEAN;
     private LogisticHead head;
     private ObjectNode trainingSummary = ModelFile.json().createObjectNode();
@@ -87,6 +91,10 @@ public final class LstmDetector implements Detector {
         maxLen = o.intParam("max_len", 200);
         topK = o.intParam("top_k", 3);
         topG = o.intParam("top_g", 9);
+        thresholdQuantile = o.doubleParam("threshold_quantile", 0.99);
+        if (!(thresholdQuantile > 0 && thresholdQuantile <= 1)) {
+            throw new UserFacingException("--param threshold_quantile=" + thresholdQuantile + ": must be in (0, 1]");
+        }
         aggregate = UserAggregate.parse(o.params().getOrDefault("aggregate", "top5_mean"));
         boolean gaps = Boolean.parseBoolean(o.params().getOrDefault("gaps", "true"));
         long sessionGap = (long) (o.doubleParam("session_gap_minutes", 30) * 60_000);
@@ -139,6 +147,19 @@ public final class LstmDetector implements Detector {
             details.put("supervised_head", head == null ? "not trained (needs fraud and normal labels)" : "logistic regression on "
                     + String.join(", ", UserAggregate.FEATURES) + " + unsupervised score");
         }
+        // a threshold without labels: users scoring above the chosen quantile of the training users' scores
+        unsupervisedThreshold = Double.NaN;
+        thresholdUsers = 0;
+        if (head == null) {
+            p.progress(epochs / (epochs + 1.0), "scoring the " + normal.size() + " training users for the threshold");
+            Scores own = scoreUnsupervised(normal, ProgressListener.NONE);
+            double[] v = own.users().stream().mapToDouble(UserScores::score).filter(Double::isFinite).sorted().toArray();
+            if (v.length > 0) {
+                unsupervisedThreshold = Math.nextUp(quantile(v, thresholdQuantile));
+                thresholdUsers = v.length;
+                details.put("unsupervised_threshold", unsupervisedThreshold);
+            }
+        }
         long millis = System.currentTimeMillis() - started;
         trainingSummary = ModelFile.json().createObjectNode();
         trainingSummary.put("users", normal.size());
@@ -160,6 +181,28 @@ public final class LstmDetector implements Detector {
         details.put("excluded_fraud_users", train.size() - normal.size());
         p.progress(1.0, "trained");
         return new FitReport(NAME, normal.size(), normal.totalEvents(), millis, losses, details);
+    }
+
+    /** Nearest-rank quantile of ascending finite values (q = 1: the largest). */
+    static double quantile(double[] sorted, double q) {
+        int k = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, k))];
+    }
+
+    /**
+     * Flag users scoring above the {@code threshold_quantile} (default 0.99) quantile of the training users'
+     * unsupervised scores: stored with the model, used where no labels exist. NaN with a supervised head
+     * (labels calibrate that one) or before training.
+     */
+    @Override
+    public double unsupervisedThreshold() {
+        return head == null ? unsupervisedThreshold : Double.NaN;
+    }
+
+    @Override
+    public String unsupervisedThresholdMethod() {
+        return Double.isFinite(unsupervisedThreshold()) ? "above the " + thresholdQuantile + " quantile of the "
+                + thresholdUsers + " training users' " + aggregateName() + " scores (no labels)" : "";
     }
 
     private LogisticHead fitHead(SequenceSet labelled, LabelSet labels) {
@@ -461,6 +504,11 @@ public final class LstmDetector implements Detector {
         params.put("max_len", maxLen);
         params.put("top_k", topK);
         params.put("top_g", topG);
+        params.put("threshold_quantile", thresholdQuantile);
+        if (Double.isFinite(unsupervisedThreshold)) {
+            params.put("unsupervised_threshold", unsupervisedThreshold);
+            params.put("threshold_users", thresholdUsers);
+        }
         params.put("aggregate", aggregate.name().toLowerCase(java.util.Locale.ROOT));
         params.put("gaps", scheme.gaps);
         params.put("session_gap_millis", scheme.sessionGapMillis);
@@ -538,6 +586,9 @@ public final class LstmDetector implements Detector {
             d.maxLen = p.path("max_len").asInt(200);
             d.topK = p.path("top_k").asInt(3);
             d.topG = p.path("top_g").asInt(9);
+            d.thresholdQuantile = p.path("threshold_quantile").asDouble(0.99);
+            d.unsupervisedThreshold = p.path("unsupervised_threshold").asDouble(Double.NaN);
+            d.thresholdUsers = p.path("threshold_users").asInt(0);
             if (d.topG < 1) {
                 throw new UserFacingException("LSTM model file is corrupt: top_g " + d.topG + " is below 1");
             }
@@ -568,6 +619,21 @@ public final class LstmDetector implements Detector {
             v[i] = a.get(i).asDouble();
         }
         return v;
+    }
+
+    /** The names of the user-score aggregates ({@code --param aggregate=...}). */
+    public static List<String> aggregateNames() {
+        return Arrays.stream(UserAggregate.values()).map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** {@code u}'s score under another aggregate of its step scores and ranks (this model's top g). */
+    public double aggregate(String name, UserScores u) {
+        return UserAggregate.parse(name).of(u.steps(), u.ranks(), topG);
+    }
+
+    /** The aggregate this model scores users with. */
+    public String aggregateName() {
+        return aggregate.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** DeepLog's g: a step ranked outside the top g is anomalous. */

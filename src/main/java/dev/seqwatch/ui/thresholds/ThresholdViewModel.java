@@ -52,6 +52,7 @@ public final class ThresholdViewModel {
     private final ReadOnlyDoubleWrapper stepStep = new ReadOnlyDoubleWrapper(1.0 / STEPS_PER_RANGE);
     private double calibrated = Double.NaN;
     private String calibrationProblem;
+    private String calibrationMethod = "";
     private double stepDefault;
 
     /**
@@ -76,8 +77,14 @@ public final class ThresholdViewModel {
      * labels, else the score of the top 5%.
      */
     public static Default defaultThreshold(ThresholdTable t, double calibrated, String calibrationProblem) {
+        return defaultThreshold(t, calibrated, "", calibrationProblem);
+    }
+
+    /** As above; {@code method} says how the calibrated threshold was chosen (empty: best F1 on labelled users). */
+    public static Default defaultThreshold(ThresholdTable t, double calibrated, String method, String calibrationProblem) {
         if (Double.isFinite(calibrated)) {
-            return new Default(calibrated, "calibrated when the model was trained (best F1 on its labelled users)");
+            return new Default(calibrated, "calibrated when the model was trained ("
+                    + (method == null || method.isEmpty() ? "best F1 on its labelled users" : method) + ")");
         }
         String why = calibrationProblem == null ? "the model records no calibrated threshold" : calibrationProblem;
         double best = t.hasLabels() ? t.bestF1Threshold() : Double.NaN;
@@ -97,7 +104,7 @@ public final class ThresholdViewModel {
     /** Arrow keys cross a slider's range in this many presses. */
     public static final int STEPS_PER_RANGE = 100;
 
-    private record Prepared(ThresholdTable table, double calibrated, String calibrationProblem) {
+    private record Prepared(ThresholdTable table, double calibrated, String calibrationMethod, String calibrationProblem) {
     }
 
     /**
@@ -110,6 +117,7 @@ public final class ThresholdViewModel {
         LabelSet labels = model.labelSetProperty().get();
         int modelId = model.activeModelId();
         double knownCalibrated = calibrated;
+        String knownMethod = calibrationMethod;
         String knownProblem = calibrationProblem;
         model.tasks().execute(BackgroundTask.create("Preparing thresholds", p -> {
                     List<String> users = new ArrayList<>(rows.size());
@@ -120,15 +128,16 @@ public final class ThresholdViewModel {
                     }
                     ThresholdTable t = ThresholdTable.of(users, scores, labels);
                     if (!newData) {
-                        return new Prepared(t, knownCalibrated, knownProblem);
+                        return new Prepared(t, knownCalibrated, knownMethod, knownProblem);
                     }
                     if (modelId <= 0) {
-                        return new Prepared(t, Double.NaN, "no model yet");
+                        return new Prepared(t, Double.NaN, "", "no model yet");
                     }
                     try {
-                        return new Prepared(t, model.service().calibratedThreshold(modelId), null);
+                        return new Prepared(t, model.service().calibratedThreshold(modelId),
+                                model.service().calibrationMethod(modelId), null);
                     } catch (dev.seqwatch.common.UserFacingException e) {
-                        return new Prepared(t, Double.NaN, e.getMessage());
+                        return new Prepared(t, Double.NaN, "", e.getMessage());
                     }
                 })
                 .quiet()
@@ -138,11 +147,12 @@ public final class ThresholdViewModel {
                     }
                     ThresholdTable t = pr.table();
                     calibrated = pr.calibrated();
+                    calibrationMethod = pr.calibrationMethod();
                     calibrationProblem = pr.calibrationProblem();
                     table.set(t);
                     curve.set(t.curve(400));
                     userStep.set(stepOf(t.min(), t.max() > t.min() ? t.max() : t.min() + 1));
-                    Default d = defaultThreshold(t, calibrated, calibrationProblem);
+                    Default d = defaultThreshold(t, calibrated, calibrationMethod, calibrationProblem);
                     userDefault.set(d);
                     if (newData) {
                         steps.set(StepScoreSummary.EMPTY);
