@@ -36,6 +36,7 @@ public final class ParamSpecs {
                     .bool("complete_sessions")
                     .real("lr", 0, 1, true).trainingOnly()
                     .choice("supervised", "auto", "off").trainingOnly()
+                    .real("threshold_quantile", 0, 1, true)
                     .integer("vocab", 1, 1_000_000).storedOnly(),
             "markov", ParamSpec.of("markov")
                     .real("alpha", 0, 1e6, true)
