@@ -70,7 +70,9 @@ public final class ParamSpecs {
                     .text("backend").storedOnly(),
             "ensemble", ParamSpec.of("ensemble")
                     .text("members")
-                    .choice("combination", "rank-average", "stacked").storedOnly());
+                    .choice("combination", "auto", "rank-average", "stacked", "pu")
+                    .real("l2", 0, 1e9, true)
+                    .real("normal_weight", 0, 1e6, false));
 
     /** The spec of a built-in detector, empty for another (a detector registered from elsewhere). */
     public static Optional<ParamSpec> builtIn(String detector) {
