@@ -8,10 +8,10 @@ import java.util.Locale;
  * head learns from. Which aggregate is the default was decided by measurement on labelled sample
  * sessions (see README, section "The LSTM detector").
  */
-enum UserAggregate {
+public enum UserAggregate {
     MAX, MEAN, TOP5_MEAN, P90, SUM;
 
-    static UserAggregate parse(String s) {
+    public static UserAggregate parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
@@ -20,7 +20,7 @@ enum UserAggregate {
         }
     }
 
-    double of(double[] steps) {
+    public double of(double[] steps) {
         double[] s = finite(steps);
         if (s.length == 0) {
             return 0;
@@ -48,10 +48,10 @@ enum UserAggregate {
         return Arrays.stream(steps).filter(Double::isFinite).toArray();
     }
 
-    static final String[] FEATURES = {"max", "mean", "top5_mean", "p90", "log_length", "frac_over_3"};
+    public static final String[] FEATURES = {"max", "mean", "top5_mean", "p90", "log_length", "frac_over_3"};
 
     /** Summary features of one user's step scores (for the supervised head). */
-    static double[] features(double[] steps) {
+    public static double[] features(double[] steps) {
         double[] s = finite(steps);
         double over = 0;
         for (double v : s) {
