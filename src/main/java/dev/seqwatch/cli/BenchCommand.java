@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 BenchMetricsCommand.class,
                 UiBenchCommand.class,
                 LstmBenchCommand.class,
+                BenchHdfsCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

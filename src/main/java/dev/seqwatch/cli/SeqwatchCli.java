@@ -13,6 +13,7 @@ import java.util.Set;
         description = "Find anomalous user-behaviour sequences. Without a sub-command the workbench opens.",
         subcommands = {
                 ImportCommand.class,
+                ImportScoresCommand.class,
                 LabelsCommand.class,
                 GenerateCommand.class,
                 BenchCommand.class,

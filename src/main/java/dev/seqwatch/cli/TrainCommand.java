@@ -3,6 +3,8 @@ package dev.seqwatch.cli;
 import dev.seqwatch.detect.DetectorRegistry;
 import dev.seqwatch.store.Workspace;
 import dev.seqwatch.workflow.ModelService;
+import dev.seqwatch.common.UserFacingException;
+import dev.seqwatch.detect.lstm.LstmDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +36,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--param", description = "detector parameter KEY=VALUE (repeatable), e.g. --param alpha=0.5")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--complete-sessions", description = "every user's history is complete (one block, one order, one "
+            + "ticket per user): the LSTM closes each final session and scores its end (same as --param complete_sessions=true; "
+            + "stored with the model)")
+    boolean completeSessions;
+
     @Option(names = "--activate", description = "make the new version active (the first model always is)")
     boolean activate;
 
@@ -50,6 +57,12 @@ public final class TrainCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
         Cli.refuseOverwrite("--model-out", modelOut, db);
+        if (completeSessions) {
+            if (!LstmDetector.NAME.equals(name)) {
+                throw new UserFacingException("--complete-sessions applies to the lstm detector, not " + name);
+            }
+            params.put("complete_sessions", "true");
+        }
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, registry);
             registry.create(name); // unknown names fail before any work

@@ -31,6 +31,19 @@ public interface Detector {
         return false;
     }
 
+    /**
+     * A user-score threshold the detector took from its own training users, for workspaces without labels
+     * (flag users scoring {@code >=} it), or NaN when it has none. Labels, when they exist, calibrate instead.
+     */
+    default double unsupervisedThreshold() {
+        return Double.NaN;
+    }
+
+    /** How {@link #unsupervisedThreshold()} was chosen, in words (empty when there is none). */
+    default String unsupervisedThresholdMethod() {
+        return "";
+    }
+
     /** Writes a self-contained model file (see {@link ModelFile}). */
     void save(Path file) throws IOException;
 }

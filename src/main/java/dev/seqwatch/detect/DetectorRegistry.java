@@ -42,6 +42,16 @@ public final class DetectorRegistry {
         return entry(name).create().get();
     }
 
+    /**
+     * Checks {@code --param} values for training detector {@code name} against its {@link ParamSpec}
+     * (names, types, ranges) before anything is loaded, allocated or stored; a clear
+     * {@link UserFacingException} names the first problem.
+     */
+    public void checkParams(String name, Map<String, String> params) {
+        entry(name);
+        ParamSpecs.builtIn(name).ifPresent(spec -> spec.checkTraining(params));
+    }
+
     public Detector load(Path file) {
         return load(ModelFile.read(file), file.toString());
     }
@@ -52,6 +62,7 @@ public final class DetectorRegistry {
         if (e == null) {
             throw new UserFacingException(source + ": model of unknown detector '" + m.detector() + "'");
         }
+        ParamSpecs.builtIn(m.detector()).ifPresent(spec -> spec.checkStored(m.manifest().path("params"), source));
         try {
             return e.load().apply(m);
         } catch (UserFacingException x) {

@@ -12,10 +12,17 @@ public final class Scores {
     private final String detector;
     private final List<String> tokenNames;
     private final int topK;
+    /** DeepLog's g: a step whose actual event ranks below the top g is anomalous (0 = the detector has none). */
+    private final int topG;
     private final List<UserScores> users;
     private final Map<String, UserScores> byUser;
 
     public Scores(String detector, List<String> tokenNames, int topK, List<UserScores> users) {
+        this(detector, tokenNames, topK, 0, users);
+    }
+
+    public Scores(String detector, List<String> tokenNames, int topK, int topG, List<UserScores> users) {
+        this.topG = topG;
         this.detector = detector;
         this.tokenNames = List.copyOf(tokenNames);
         this.topK = topK;
@@ -39,6 +46,11 @@ public final class Scores {
         return topK;
     }
 
+    /** DeepLog's g of the model (0 = it does not rank steps). */
+    public int topG() {
+        return topG;
+    }
+
     public List<UserScores> users() {
         return users;
     }
@@ -54,11 +66,25 @@ public final class Scores {
         return Collections.unmodifiableList(r);
     }
 
-    /** Human-readable expectation for a step, e.g. "view, cart"; empty when there is none. */
+    /**
+     * Human-readable expectation for a step, e.g. "view, cart", followed by the actual event's rank when
+     * the detector ranks steps, e.g. "view, cart; actual ranked #12, outside the top 9"; empty when there
+     * is none.
+     */
     public String expectedText(UserScores u, int step) {
         if (u.expected() == null) {
             return "";
         }
+        String s = expectedList(u, step);
+        int rank = u.rankAt(step);
+        if (rank <= 0) {
+            return s;
+        }
+        String r = "actual ranked #" + rank + (topG > 0 ? (rank > topG ? ", outside the top " : ", within the top ") + topG : "");
+        return s.isEmpty() ? r : s + "; " + r;
+    }
+
+    private String expectedList(UserScores u, int step) {
         StringBuilder sb = new StringBuilder();
         for (int r = 0; r < topK; r++) {
             int code = u.expectedAt(step, r, topK);

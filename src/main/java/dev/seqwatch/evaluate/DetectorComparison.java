@@ -93,6 +93,13 @@ public final class DetectorComparison {
         for (String d : o.detectors()) {
             registry.create(d); // unknown names fail before any work
         }
+        for (Map.Entry<String, Map<String, String>> e : o.params().entrySet()) {
+            if (!o.detectors().contains(e.getKey())) {
+                throw new UserFacingException("--param " + e.getKey() + ".*: " + e.getKey() + " is not among the compared detectors ("
+                        + String.join(", ", o.detectors()) + ")");
+            }
+            registry.checkParams(e.getKey(), e.getValue()); // bad names and ranges fail before any work
+        }
         List<Row> rows = new ArrayList<>();
         List<Gain> gains = new ArrayList<>();
         int rounds = o.modes().size() * o.detectors().size();

@@ -121,7 +121,9 @@ public final class ExportService {
         }
         double calibrated = new ModelService(ws, DetectorRegistry.standard()).calibratedThreshold(model.id());
         if (!Double.isNaN(calibrated)) {
-            return new Threshold(calibrated, "calibrated when the model was trained (best F1)");
+            String method = new ModelService(ws, DetectorRegistry.standard()).calibrationMethod(model.id());
+            return new Threshold(calibrated, "calibrated when the model was trained ("
+                    + (method.isEmpty() ? "best F1" : method) + ")");
         }
         if (!current.fraudUsers().isEmpty()) {
             Evaluation e = evaluate(rows, current, Double.NaN);

@@ -57,6 +57,8 @@ public final class EventImporter {
     private final ImportDao imports = new ImportDao();
     private final int flushEvents;
     private final int checkEvery;
+    /** Null: every user; else only rows of these users are stored or rejected (the others are skipped). */
+    private java.util.Set<String> onlyUsers;
 
     public EventImporter(Workspace workspace) {
         this(workspace, EventBlockWriter.DEFAULT_FLUSH_EVENTS);
@@ -72,6 +74,17 @@ public final class EventImporter {
         this.workspace = workspace;
         this.flushEvents = flushEvents;
         this.checkEvery = checkEvery;
+    }
+
+    /**
+     * Imports only the rows of {@code users} (e.g. the top suspects of a cluster job): a valid row of another
+     * user is skipped, and a bad row is rejected only when its user cell names one of them. Skipped rows are
+     * neither stored nor rejected ({@code rowsRead - stored - rejected - duplicates} of the result).
+     * Not with pseudonymisation (the ids given would be raw ids).
+     */
+    public EventImporter onlyUsers(java.util.Set<String> users) {
+        this.onlyUsers = java.util.Set.copyOf(users);
+        return this;
     }
 
     /** The first rows of a file with the detected format and column mapping, for the import dialog. */
@@ -114,6 +127,9 @@ public final class EventImporter {
     public ImportResult importFile(Path file, ImportOptions o, ProgressListener p) {
         long started = System.nanoTime();
         checkReadable(file);
+        if (onlyUsers != null && o.pseudonymKey() != null) {
+            throw new IllegalArgumentException("onlyUsers with pseudonymisation");
+        }
         p.progress(0, "checking " + file.getFileName());
         // the content hash is computed on a second thread while the rows are read (one pass less on
         // the critical path); a file already imported is refused as soon as its hash is known
@@ -254,7 +270,8 @@ public final class EventImporter {
         long size = Math.max(1, Files.size(file));
         char sep = src.format.separator();
         EventBlockWriter blocks = new EventBlockWriter(c, importId, firstId, flushEvents);
-        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep, seen);
+        ParsingThread reader = new ParsingThread(src, v, o.pseudonymKey() == null ? null : hmac(o.pseudonymKey()), sep, seen,
+                onlyUsers);
         Thread readerThread = new Thread(reader, "seqwatch-import-reader");
         readerThread.setDaemon(true);
         readerThread.start();
@@ -327,6 +344,11 @@ public final class EventImporter {
             throw new UserFacingException(file + (src.rows.header() != null && !src.rows.header().isEmpty()
                     ? ": the file has a header but no data rows" : ": the file is empty"));
         }
+        if (onlyUsers != null && n.stored == 0 && n.duplicates == 0) {
+            throw new UserFacingException(file + ": none of the " + onlyUsers.size() + " users asked for has a valid row"
+                    + (n.rejected > 0 ? " (" + n.rejected + " of their rows were rejected; first: line "
+                    + n.firstRejections.get(0).line() + ": " + n.firstRejections.get(0).reason() + ")" : ""));
+        }
         if (n.stored == 0 && n.duplicates == 0) {
             ImportResult.Rejection first = n.firstRejections.get(0);
             throw new UserFacingException(file + ": no valid rows, all " + n.rejected + " were rejected; first: line "
@@ -391,9 +413,11 @@ public final class EventImporter {
         private final Mac mac;
         private final char sep;
         private final LongHashSet seen;
+        private final java.util.Set<String> only;
         private volatile boolean stopped;
 
-        ParsingThread(Opened src, RowValidator v, Mac mac, char sep, LongHashSet seen) {
+        ParsingThread(Opened src, RowValidator v, Mac mac, char sep, LongHashSet seen, java.util.Set<String> only) {
+            this.only = only;
             this.src = src;
             this.v = v;
             this.mac = mac;
@@ -410,7 +434,10 @@ public final class EventImporter {
                 while (!stopped && src.rows.next(r)) {
                     b.rows++;
                     String reason = v.validate(r, fixed);
-                    if (reason != null) {
+                    String who = only == null ? null : reason != null ? v.userCell(r) : v.user;
+                    if (only != null && (who == null || !only.contains(who))) {
+                        // another user's row: counted in rows read only
+                    } else if (reason != null) {
                         // with pseudonymisation the raw line would still hold the real user id
                         b.reject(r.line, reason, mac == null ? r.raw(sep) : null);
                     } else {

@@ -42,6 +42,15 @@ final class RowValidator {
         this.expectedColumns = header == null ? -1 : header.size();
     }
 
+    /** The row's user cell as validation would read it (trimmed), or null when it has none. */
+    String userCell(RawRow r) {
+        if (r.fields == null) {
+            return null;
+        }
+        String u = r.field(idx[Field.USER.ordinal()]);
+        return u == null ? null : u.trim();
+    }
+
     /** @return null when the row is valid (fields are then set), else the rejection reason */
     String validate(RawRow r, boolean fixedColumns) {
         if (r.structuralError != null) {

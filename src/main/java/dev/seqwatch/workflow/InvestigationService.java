@@ -78,6 +78,30 @@ public final class InvestigationService {
         }
     }
 
+    /**
+     * The user-score threshold calibrated when version {@code modelId} was trained (best F1 on its
+     * labelled training users, in the model file's manifest), or NaN when it records none; the same
+     * value exports use by default. An unreadable model file is reported, not guessed around.
+     */
+    public double calibratedThreshold(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        if (bytes == null) {
+            return Double.NaN;
+        }
+        return dev.seqwatch.detect.ModelFile.read(bytes, ws.file().getFileName() + " model version " + modelId)
+                .manifest().path("calibration").path("threshold").asDouble(Double.NaN);
+    }
+
+    /** How the calibrated threshold of version {@code modelId} was chosen, in words ("" when none). */
+    public String calibrationMethod(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        if (bytes == null) {
+            return "";
+        }
+        return dev.seqwatch.detect.ModelFile.read(bytes, ws.file().getFileName() + " model version " + modelId)
+                .manifest().path("calibration").path("method").asText("");
+    }
+
     public LabelSet currentLabels() {
         return ws.read(labels::current);
     }

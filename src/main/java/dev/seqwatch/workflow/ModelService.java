@@ -109,6 +109,7 @@ public final class ModelService {
      */
     public TrainResult train(TrainRequest req, Path modelOut, ProgressListener p) {
         Detector d = registry.create(req.detector());
+        registry.checkParams(req.detector(), req.params());
         OutputFiles.check("the model file", modelOut, Workspace.guardedFiles(ws.file()));
         p.progress(0, "loading events");
         SequenceSet all = ws.read(c -> events.loadAll(c, new SubProgress(p, 0, 0.1)));
@@ -233,6 +234,12 @@ public final class ModelService {
                 ObjectNode cal = m.putObject("calibration");
                 cal.put("threshold", eval.bestF1Threshold());
                 cal.put("method", "best F1 on " + eval.nUsers() + " labelled users of the training workspace");
+            } else if (Double.isFinite(d.unsupervisedThreshold())) {
+                // no labels: the detector's own threshold from its training users
+                ObjectNode cal = m.putObject("calibration");
+                cal.put("threshold", d.unsupervisedThreshold());
+                cal.put("method", d.unsupervisedThresholdMethod());
+                cal.put("unsupervised", true);
             }
             mf.writeTo(tmp);
             return Files.readAllBytes(tmp);
@@ -366,6 +373,12 @@ public final class ModelService {
     public double calibratedThreshold(int modelId) {
         byte[] bytes = ws.read(c -> models.file(c, modelId));
         return ModelFile.read(bytes, versionName(modelId)).manifest().path("calibration").path("threshold").asDouble(Double.NaN);
+    }
+
+    /** How a version's calibrated threshold was chosen, in words ("" when it has none). */
+    public String calibrationMethod(int modelId) {
+        byte[] bytes = ws.read(c -> models.file(c, modelId));
+        return ModelFile.read(bytes, versionName(modelId)).manifest().path("calibration").path("method").asText("");
     }
 
     private String versionName(int modelId) {

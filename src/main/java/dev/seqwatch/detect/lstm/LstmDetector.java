@@ -35,9 +35,16 @@ import java.util.SplittableRandom;
  * new events of a user costs time proportional to the new events ({@link #stream}). Users are batched
  * by length (sorted), padding sits at the end and is masked out of the loss.
  *
+ * <p>DeepLog's criterion beside surprisal: every step also gets the rank of its actual token among the
+ * model's predictions (1 = the first choice; a step charged with several tokens takes the worst), and a
+ * step is anomalous when it ranks outside the top {@code top_g}. The aggregates {@code topg_count} and
+ * {@code topg_share} score a user by the number / share of such steps; {@link UserScores#firstOutsideTop}
+ * gives the first one.
+ *
  * <p>Parameters ({@link FitOptions#params()}): hidden (64), layers (2), embed (32), batch (64),
  * max_len (200), lr (0.002), gaps (true), session_gap_minutes (30), aggregate (top5_mean),
- * supervised (auto|off), top_k (3).
+ * supervised (auto|off), top_k (3), top_g (9), complete_sessions (false), threshold_quantile (0.99: the stored
+ * threshold for workspaces without labels flags users above this quantile of the training users' scores).
  */
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
@@ -47,6 +54,10 @@ public final class LstmDetector implements Detector {
     private LstmNet net;
     private int maxLen = 200;
     private int topK = 3;
+    private int topG = 9;
+    private double thresholdQuantile = 0.99;
+    private double unsupervisedThreshold = Double.NaN;
+    private int thresholdUsers;
     private UserAggregate aggregate = UserAggregate.TOP5_MEAN;
     private LogisticHead head;
     private ObjectNode trainingSummary = ModelFile.json().createObjectNode();
@@ -79,6 +90,11 @@ public final class LstmDetector implements Detector {
         int batch = o.intParam("batch", 64);
         maxLen = o.intParam("max_len", 200);
         topK = o.intParam("top_k", 3);
+        topG = o.intParam("top_g", 9);
+        thresholdQuantile = o.doubleParam("threshold_quantile", 0.99);
+        if (!(thresholdQuantile > 0 && thresholdQuantile <= 1)) {
+            throw new UserFacingException("--param threshold_quantile=" + thresholdQuantile + ": must be in (0, 1]");
+        }
         aggregate = UserAggregate.parse(o.params().getOrDefault("aggregate", "top5_mean"));
         boolean gaps = Boolean.parseBoolean(o.params().getOrDefault("gaps", "true"));
         long sessionGap = (long) (o.doubleParam("session_gap_minutes", 30) * 60_000);
@@ -88,6 +104,9 @@ public final class LstmDetector implements Detector {
         boolean complete = Boolean.parseBoolean(o.params().getOrDefault("complete_sessions", "false"));
         scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap, categories,
                 amounts ? TokenScheme.amountQuartiles(normal) : null, complete);
+        if (topG < 1) {
+            throw new UserFacingException("--param top_g=" + topG + ": must be at least 1");
+        }
         net = LstmNet.create(scheme.vocab(), embed, hidden, layers, TokenScheme.UNSEEN);
         net.initialise(o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
@@ -128,6 +147,19 @@ public final class LstmDetector implements Detector {
             details.put("supervised_head", head == null ? "not trained (needs fraud and normal labels)" : "logistic regression on "
                     + String.join(", ", UserAggregate.FEATURES) + " + unsupervised score");
         }
+        // a threshold without labels: users scoring above the chosen quantile of the training users' scores
+        unsupervisedThreshold = Double.NaN;
+        thresholdUsers = 0;
+        if (head == null) {
+            p.progress(epochs / (epochs + 1.0), "scoring the " + normal.size() + " training users for the threshold");
+            Scores own = scoreUnsupervised(normal, ProgressListener.NONE);
+            double[] v = own.users().stream().mapToDouble(UserScores::score).filter(Double::isFinite).sorted().toArray();
+            if (v.length > 0) {
+                unsupervisedThreshold = Math.nextUp(quantile(v, thresholdQuantile));
+                thresholdUsers = v.length;
+                details.put("unsupervised_threshold", unsupervisedThreshold);
+            }
+        }
         long millis = System.currentTimeMillis() - started;
         trainingSummary = ModelFile.json().createObjectNode();
         trainingSummary.put("users", normal.size());
@@ -151,6 +183,28 @@ public final class LstmDetector implements Detector {
         return new FitReport(NAME, normal.size(), normal.totalEvents(), millis, losses, details);
     }
 
+    /** Nearest-rank quantile of ascending finite values (q = 1: the largest). */
+    static double quantile(double[] sorted, double q) {
+        int k = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, k))];
+    }
+
+    /**
+     * Flag users scoring above the {@code threshold_quantile} (default 0.99) quantile of the training users'
+     * unsupervised scores: stored with the model, used where no labels exist. NaN with a supervised head
+     * (labels calibrate that one) or before training.
+     */
+    @Override
+    public double unsupervisedThreshold() {
+        return head == null ? unsupervisedThreshold : Double.NaN;
+    }
+
+    @Override
+    public String unsupervisedThresholdMethod() {
+        return Double.isFinite(unsupervisedThreshold()) ? "above the " + thresholdQuantile + " quantile of the "
+                + thresholdUsers + " training users' " + aggregateName() + " scores (no labels)" : "";
+    }
+
     private LogisticHead fitHead(SequenceSet labelled, LabelSet labels) {
         Scores s = scoreUnsupervised(labelled, ProgressListener.NONE);
         double[][] x = new double[s.users().size()][];
@@ -158,7 +212,7 @@ public final class LstmDetector implements Detector {
         int pos = 0;
         for (int i = 0; i < x.length; i++) {
             UserScores u = s.users().get(i);
-            x[i] = headFeatures(u.steps());
+            x[i] = headFeatures(u);
             y[i] = Boolean.TRUE.equals(labels.isFraud(u.userId()));
             pos += y[i] ? 1 : 0;
         }
@@ -168,10 +222,10 @@ public final class LstmDetector implements Detector {
         return LogisticHead.fit(x, y, 0.01, 500);
     }
 
-    private double[] headFeatures(double[] steps) {
-        double[] f = UserAggregate.features(steps);
+    private double[] headFeatures(UserScores u) {
+        double[] f = UserAggregate.features(u.steps());
         double[] out = Arrays.copyOf(f, f.length + 1);
-        out[f.length] = aggregate.of(steps);
+        out[f.length] = aggregate.of(u.steps(), u.ranks(), topG);
         return out;
     }
 
@@ -269,9 +323,9 @@ public final class LstmDetector implements Detector {
         }
         List<UserScores> out = new ArrayList<>(s.users().size());
         for (UserScores u : s.users()) {
-            out.add(new UserScores(u.userId(), head.logit(headFeatures(u.steps())), u.steps(), u.expected()));
+            out.add(new UserScores(u.userId(), head.logit(headFeatures(u)), u.steps(), u.expected(), u.ranks()));
         }
-        return new Scores(NAME, s.tokenNames(), s.topK(), out);
+        return new Scores(NAME, s.tokenNames(), s.topK(), topG, out);
     }
 
     private Scores scoreUnsupervised(SequenceSet set, ProgressListener p) {
@@ -287,25 +341,27 @@ public final class LstmDetector implements Detector {
         }
         double[][] surprisal = new double[streams.size()][];
         int[][] top = new int[streams.size()][];
+        int[][] ranks = new int[streams.size()][];
         List<int[]> groups = groups(streams, SCORE_BATCH);
         for (int gi = 0; gi < groups.size(); gi++) {
             p.checkCancelled();
-            scoreGroup(streams, groups.get(gi), null, surprisal, top);
+            scoreGroup(streams, groups.get(gi), null, surprisal, top, ranks);
             p.progress((gi + 1.0) / groups.size(), "scored " + (gi + 1) + "/" + groups.size() + " batches");
         }
         List<UserScores> users = new ArrayList<>(set.size());
         for (int i = 0; i < set.size(); i++) {
             UserSequence u = set.users().get(i);
             users.add(userScores(u.userId(), enc.get(i), surprisal[i] == null ? new double[0] : surprisal[i],
-                    top[i] == null ? new int[0] : top[i]));
+                    top[i] == null ? new int[0] : top[i], ranks[i] == null ? new int[0] : ranks[i]));
         }
-        return new Scores(NAME, scheme.names(), topK, users);
+        return new Scores(NAME, scheme.names(), topK, topG, users);
     }
 
-    private UserScores userScores(String userId, TokenScheme.Encoded e, double[] surprisal, int[] top) {
+    private UserScores userScores(String userId, TokenScheme.Encoded e, double[] surprisal, int[] top, int[] tokenRanks) {
         int n = e.eventTok().length;
         double[] steps = new double[n];
         int[] expected = new int[n * topK];
+        int[] ranks = stepRanks(e, tokenRanks);
         for (int i = 0; i < n; i++) {
             double s = 0;
             int last = i == n - 1 ? surprisal.length - 1 : e.eventTok()[i];
@@ -315,11 +371,30 @@ public final class LstmDetector implements Detector {
             steps[i] = s;
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
-        return new UserScores(userId, aggregate.of(steps), steps, expected);
+        return new UserScores(userId, aggregate.of(steps, ranks, topG), steps, expected, ranks);
+    }
+
+    /**
+     * Per event, the worst (largest) rank among the tokens it is charged for: the session end and start
+     * it revealed, its own token, and for the last event of a closed history the final session end.
+     */
+    static int[] stepRanks(TokenScheme.Encoded e, int[] tokenRanks) {
+        int n = e.eventTok().length;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int last = i == n - 1 ? tokenRanks.length - 1 : e.eventTok()[i];
+            int r = 0;
+            for (int k = e.eventFirst()[i]; k <= last; k++) {
+                r = Math.max(r, tokenRanks[k]);
+            }
+            out[i] = r;
+        }
+        return out;
     }
 
     /** Forward over a group's streams in windows with carried state; fills surprisal and top-k per token. */
-    private LstmNet.State scoreGroup(List<int[][]> streams, int[] g, LstmNet.State init, double[][] surprisal, int[][] top) {
+    private LstmNet.State scoreGroup(List<int[][]> streams, int[] g, LstmNet.State init, double[][] surprisal, int[][] top,
+                                     int[][] ranks) {
         int b = g.length;
         int total = 0;
         for (int u : g) {
@@ -327,6 +402,7 @@ public final class LstmDetector implements Detector {
             total = Math.max(total, len);
             surprisal[u] = new double[len];
             top[u] = new int[len * topK];
+            ranks[u] = new int[len];
         }
         LstmNet.State state = init;
         int v = net.vocab;
@@ -350,6 +426,7 @@ public final class LstmDetector implements Detector {
                         ? StepScorer.maxSurprisal(z, off, v, TokenScheme.UNSEEN)
                         : StepScorer.surprisal(z, off, v, target);
                 StepScorer.topK(z, off, v, topK, TokenScheme.UNSEEN, top[u], pos * topK);
+                ranks[u][pos] = StepScorer.rank(z, off, v, target, TokenScheme.UNSEEN);
             }
         }
         return state;
@@ -391,13 +468,15 @@ public final class LstmDetector implements Detector {
             int[][] s = streamOf(context, e.tokens());
             double[][] sur = new double[1][];
             int[][] top = new int[1][];
+            int[][] rk = new int[1][];
             if (s[0].length > 0) {
-                state = scoreGroup(java.util.Collections.singletonList(s), new int[]{0}, state, sur, top);
+                state = scoreGroup(java.util.Collections.singletonList(s), new int[]{0}, state, sur, top, rk);
                 context = e.tokens()[e.tokens().length - 1];
                 lastTs = history.timestamp(history.length() - 1);
             }
             seen = history.length();
-            return userScores(userId, e, sur[0] == null ? new double[0] : sur[0], top[0] == null ? new int[0] : top[0]);
+            return userScores(userId, e, sur[0] == null ? new double[0] : sur[0], top[0] == null ? new int[0] : top[0],
+                    rk[0] == null ? new int[0] : rk[0]);
         }
     }
 
@@ -424,6 +503,12 @@ public final class LstmDetector implements Detector {
         params.put("layers", net.layers);
         params.put("max_len", maxLen);
         params.put("top_k", topK);
+        params.put("top_g", topG);
+        params.put("threshold_quantile", thresholdQuantile);
+        if (Double.isFinite(unsupervisedThreshold)) {
+            params.put("unsupervised_threshold", unsupervisedThreshold);
+            params.put("threshold_users", thresholdUsers);
+        }
         params.put("aggregate", aggregate.name().toLowerCase(java.util.Locale.ROOT));
         params.put("gaps", scheme.gaps);
         params.put("session_gap_millis", scheme.sessionGapMillis);
@@ -500,6 +585,13 @@ public final class LstmDetector implements Detector {
             d.net = LstmNet.create(vocab, embed, hidden, layers, TokenScheme.UNSEEN);
             d.maxLen = p.path("max_len").asInt(200);
             d.topK = p.path("top_k").asInt(3);
+            d.topG = p.path("top_g").asInt(9);
+            d.thresholdQuantile = p.path("threshold_quantile").asDouble(0.99);
+            d.unsupervisedThreshold = p.path("unsupervised_threshold").asDouble(Double.NaN);
+            d.thresholdUsers = p.path("threshold_users").asInt(0);
+            if (d.topG < 1) {
+                throw new UserFacingException("LSTM model file is corrupt: top_g " + d.topG + " is below 1");
+            }
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));
             byte[] raw = f.entry("params.f32");
             if (raw.length != d.net.parameterCount() * 4) {
@@ -527,6 +619,26 @@ public final class LstmDetector implements Detector {
             v[i] = a.get(i).asDouble();
         }
         return v;
+    }
+
+    /** The names of the user-score aggregates ({@code --param aggregate=...}). */
+    public static List<String> aggregateNames() {
+        return Arrays.stream(UserAggregate.values()).map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** {@code u}'s score under another aggregate of its step scores and ranks (this model's top g). */
+    public double aggregate(String name, UserScores u) {
+        return UserAggregate.parse(name).of(u.steps(), u.ranks(), topG);
+    }
+
+    /** The aggregate this model scores users with. */
+    public String aggregateName() {
+        return aggregate.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** DeepLog's g: a step ranked outside the top g is anomalous. */
+    public int topG() {
+        return topG;
     }
 
     public ObjectNode trainingSummary() {

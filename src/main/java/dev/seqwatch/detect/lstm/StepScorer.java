@@ -44,6 +44,25 @@ public final class StepScorer {
         return logSumExp(z, off, vocab) - min;
     }
 
+    /**
+     * Rank of {@code token} in the row (1 = most likely): one plus the number of other tokens (never
+     * {@code excluded}) with a strictly larger logit, so ties rank in the token's favour. The excluded
+     * token itself (the unseen-action token, never predicted) ranks below every other: {@code vocab}.
+     */
+    static int rank(float[] z, int off, int vocab, int token, int excluded) {
+        if (token == excluded) {
+            return vocab;
+        }
+        float t = z[off + token];
+        int above = 0;
+        for (int j = 0; j < vocab; j++) {
+            if (j != excluded && j != token && z[off + j] > t) {
+                above++;
+            }
+        }
+        return above + 1;
+    }
+
     /** Writes the {@code k} most likely tokens of a row (never {@code excluded}) into out[at..at+k). */
     public static void topK(float[] z, int off, int vocab, int k, int excluded, int[] out, int at) {
         for (int r = 0; r < k; r++) {

@@ -9,18 +9,46 @@ import java.util.Locale;
  * sessions (see README, section "The LSTM detector").
  */
 public enum UserAggregate {
-    MAX, MEAN, TOP5_MEAN, P90, SUM;
+    MAX, MEAN, TOP5_MEAN, P90, SUM,
+    /** DeepLog's criterion: how many steps ranked outside the model's top g. */
+    TOPG_COUNT,
+    /** The share of a user's steps that ranked outside the top g. */
+    TOPG_SHARE;
 
     public static UserAggregate parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new dev.seqwatch.common.UserFacingException("unknown LSTM aggregate '" + s
-                    + "'; choose one of max, mean, top5_mean, p90, sum");
+                    + "'; choose one of max, mean, top5_mean, p90, sum, topg_count, topg_share");
         }
     }
 
+    /** Needs ranks: the rank criterion's aggregates. */
+    public boolean usesRanks() {
+        return this == TOPG_COUNT || this == TOPG_SHARE;
+    }
+
+    /** The user score from step surprisals and (for the rank aggregates) step ranks against top {@code g}. */
+    public double of(double[] steps, int[] ranks, int g) {
+        if (!usesRanks()) {
+            return of(steps);
+        }
+        int n = 0;
+        int out = 0;
+        for (int r : ranks) {
+            if (r > 0) {
+                n++;
+                out += r > g ? 1 : 0;
+            }
+        }
+        return this == TOPG_COUNT ? out : n == 0 ? 0 : (double) out / n;
+    }
+
     public double of(double[] steps) {
+        if (usesRanks()) {
+            throw new IllegalStateException(this + " needs step ranks");
+        }
         double[] s = finite(steps);
         if (s.length == 0) {
             return 0;
@@ -32,6 +60,7 @@ public enum UserAggregate {
             case TOP5_MEAN -> topMean(s, 5);
             case P90 -> s[(int) Math.min(s.length - 1, Math.floor(0.9 * (s.length - 1) + 0.5))];
             case SUM -> Arrays.stream(s).sum();
+            case TOPG_COUNT, TOPG_SHARE -> throw new IllegalStateException(this + " needs step ranks");
         };
     }
 

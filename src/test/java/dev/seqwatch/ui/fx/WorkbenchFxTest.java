@@ -130,6 +130,39 @@ class WorkbenchFxTest {
     }
 
     @Test
+    void oneArrowKeyMovesTheUserThresholdByOneSmallStep() {
+        var model = app.window().views().model();
+        Slider slider = robot.lookup("#userSlider").queryAs(Slider.class);
+        javafx.scene.control.Labeled users = robot.lookup("#usersText").queryLabeled();
+        waitUntil(() -> users.getText().contains("of " + WorkbenchFxTest.users + " users flagged"), users::getText);
+        // the sample's ensemble was trained on its labels, so it records a calibrated threshold; Reset returns to it
+        robot.clickOn("#resetUserButton");
+        double calibrated = model.userThresholdProperty().get();
+        assertThat(robot.lookup("#thresholdDefaultText").queryLabeled().getText()).contains("calibrated when the model was trained");
+        double step = slider.getBlockIncrement();
+        assertThat(step).isCloseTo((slider.getMax() - slider.getMin()) / 100, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(calibrated - step).isGreaterThan(slider.getMin());
+        robot.interact(slider::requestFocus);
+        robot.type(KeyCode.LEFT);
+        waitUntil(() -> Math.abs(model.userThresholdProperty().get() - (calibrated - step)) < 1e-9,
+                () -> "threshold " + model.userThresholdProperty().get() + " expected " + (calibrated - step));
+        javafx.scene.control.TextField field = robot.lookup("#userThresholdField").queryAs(javafx.scene.control.TextField.class);
+        waitUntil(() -> field.getText().equals(String.format(java.util.Locale.ROOT, "%.4f", calibrated - step)), field::getText);
+        waitUntil(() -> !users.getText().startsWith(WorkbenchFxTest.users + " of "), users::getText); // not everyone
+
+        // "flag the top N" from its field
+        javafx.scene.control.TextField topN = robot.lookup("#topNField").queryAs(javafx.scene.control.TextField.class);
+        robot.clickOn(topN);
+        robot.write("7");
+        robot.type(KeyCode.ENTER);
+        double seventh = model.rows().get(6).score();
+        waitUntil(() -> model.userThresholdProperty().get() == seventh, () -> "threshold " + model.userThresholdProperty().get());
+        robot.interact(() -> topN.setText(""));
+        robot.clickOn("#resetUserButton");
+        waitUntil(() -> model.userThresholdProperty().get() == calibrated, () -> "threshold " + model.userThresholdProperty().get());
+    }
+
+    @Test
     void startAndCancelARetrain() {
         robot.clickOn("#modelsTab .tab-label");
         int versionsBefore = app.window().views().model().activeModelId();

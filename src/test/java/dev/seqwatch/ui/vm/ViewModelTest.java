@@ -104,6 +104,69 @@ class ViewModelTest {
     }
 
     @Test
+    void flagTheTopNTypeAThresholdAndResetToTheDefault() {
+        ThresholdViewModel t = new ThresholdViewModel(model, Runnable::run, Runnable::run);
+        model.reload(null);
+        var table = t.tableProperty().get();
+        double start = model.userThresholdProperty().get();
+        // the test model's file is no real model file, so it records no calibration: best F1 on the labels, and why
+        assertThat(t.userDefaultProperty().get().source()).startsWith("best F1 on the current labels (")
+                .contains("not a Seqwatch model file");
+        assertThat(start).isEqualTo(table.bestF1Threshold());
+        assertThat(t.userStepProperty().get()).isCloseTo((table.max() - table.min()) / 100, org.assertj.core.data.Offset.offset(1e-12));
+
+        assertThat(t.flagTop("10")).isTrue();
+        assertThat(model.userThresholdProperty().get()).isEqualTo(model.rows().get(9).score());
+        assertThat(t.figuresProperty().get().users().flagged()).isEqualTo(10);
+        assertThat(t.messageProperty().get()).startsWith("Flagging the top 10 users");
+
+        assertThat(t.flagTop("0")).isFalse();
+        assertThat(t.messageProperty().get()).contains("0 is out of range").contains("1 to 120");
+        assertThat(t.flagTop("ten")).isFalse();
+        assertThat(t.messageProperty().get()).contains("'ten' is not a whole number");
+        assertThat(model.userThresholdProperty().get()).isEqualTo(model.rows().get(9).score()); // refused input changes nothing
+
+        assertThat(t.commitUserThreshold("0,5x")).isFalse();
+        assertThat(t.messageProperty().get()).contains("'0,5x' is not a number");
+        assertThat(t.commitUserThreshold(String.valueOf(table.max() + 1))).isFalse();
+        assertThat(t.messageProperty().get()).contains("outside the scores");
+        double third = model.rows().get(2).score();
+        assertThat(t.commitUserThreshold(String.valueOf(third))).isTrue();
+        assertThat(t.figuresProperty().get().users().flagged()).isEqualTo(3);
+
+        t.resetUserThreshold();
+        assertThat(model.userThresholdProperty().get()).isEqualTo(start);
+        assertThat(t.messageProperty().get()).startsWith("User threshold reset to").contains("best F1");
+
+        double stepDefault = model.stepThresholdProperty().get();
+        assertThat(t.commitStepThreshold("6.5")).isTrue();
+        assertThat(model.stepThresholdProperty().get()).isEqualTo(6.5);
+        assertThat(t.commitStepThreshold("-1")).isFalse();
+        t.resetStepThreshold();
+        assertThat(model.stepThresholdProperty().get()).isEqualTo(stepDefault);
+        assertThat(t.stepStepProperty().get()).isCloseTo(t.stepMaxProperty().get() / 100, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void topNWithTiedScoresSaysWhoShareTheScore() {
+        ThresholdViewModel t = new ThresholdViewModel(model, Runnable::run, Runnable::run);
+        double[] s = {5, 4, 3, 3, 3, 1};
+        List<dev.seqwatch.store.ScoreDao.UserScoreRow> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            rows.add(new dev.seqwatch.store.ScoreDao.UserScoreRow("t" + i, s[i], i + 1));
+        }
+        model.apply(new InvestigationService.QueueSnapshot(java.util.Optional.empty(), rows,
+                dev.seqwatch.common.LabelSet.empty(), 60, 6));
+        // no labels, no model: the default is the score of the top 5% (rank 1 of 6)
+        assertThat(t.userDefaultProperty().get().value()).isEqualTo(5.0);
+        assertThat(t.userDefaultProperty().get().source()).startsWith("score of the top 5% (rank 1");
+        assertThat(t.flagTop(3)).isTrue();
+        assertThat(model.userThresholdProperty().get()).isEqualTo(3.0);
+        assertThat(t.figuresProperty().get().users().flagged()).isEqualTo(5);
+        assertThat(t.messageProperty().get()).isEqualTo("Top 3 asked, 5 flagged: ranks 3 to 5 share the score 3.0000");
+    }
+
+    @Test
     void labellingWritesAuditedRowsAndUndoRestoresThePreviousLabel() {
         LabellingViewModel l = new LabellingViewModel(model);
         model.reload(null);
