@@ -49,7 +49,7 @@ public final class StepScorer {
      * {@code excluded}) with a strictly larger logit, so ties rank in the token's favour. The excluded
      * token itself (the unseen-action token, never predicted) ranks below every other: {@code vocab}.
      */
-    static int rank(float[] z, int off, int vocab, int token, int excluded) {
+    public static int rank(float[] z, int off, int vocab, int token, int excluded) {
         if (token == excluded) {
             return vocab;
         }

@@ -39,10 +39,14 @@ import java.util.SplittableRandom;
  * {@code stride} positions, so every scored token sees at least {@code context - stride} earlier tokens
  * and the cost grows linearly with the history length.
  *
- * <p>Parameters ({@link FitOptions#params()}): dim (32), layers (2), heads (2), ff (4*dim), context (64),
- * stride (context/2), batch (32), lr (0.002), gaps (true), session_gap_minutes (30), categories (false),
- * amounts (false), complete_sessions (false), aggregate (top5_mean), top_k (3). Engine choice:
- * docs/decisions/0006-transformer-engine.md.
+ * <p>Every step also gets the rank of its actual token among the model's predictions (DeepLog's
+ * criterion, as the LSTM's): the aggregates {@code topg_count} and {@code topg_share} count the steps
+ * ranked outside the top {@code top_g}.
+ *
+ * <p>Parameters ({@link FitOptions#params()}, ranges in {@code ParamSpecs}): dim (32), layers (2), heads (2;
+ * must divide dim), ff (4*dim), context (64), stride (context/2), batch (32), lr (0.002), gaps (true),
+ * session_gap_minutes (30), categories (false), amounts (false), complete_sessions (false), aggregate
+ * (top5_mean), top_k (3), top_g (9); epochs 8 unless given. Engine choice: docs/decisions/0007-transformer-engine.md.
  */
 public final class TransformerDetector implements Detector {
     public static final String NAME = "transformer";
@@ -52,11 +56,14 @@ public final class TransformerDetector implements Detector {
     static final int MAX_CONTEXT = 4096;
     static final int MAX_FF = 8192;
     static final int MAX_VOCAB = 1 << 20;
+    /** Most floats one batch's activations and gradients may take (about 1 GB), estimated by {@link #floatsPerBatch}. */
+    static final long MAX_BATCH_FLOATS = 256L << 20;
 
     private TokenScheme scheme;
     private TransformerNet net;
     private int stride = 32;
     private int topK = 3;
+    private int topG = 9;
     private UserAggregate aggregate = UserAggregate.TOP5_MEAN;
     private ObjectNode trainingSummary = ModelFile.json().createObjectNode();
     private ObjectNode metrics = ModelFile.json().createObjectNode();
@@ -83,11 +90,12 @@ public final class TransformerDetector implements Detector {
         stride = o.intParam("stride", Math.max(1, context / 2));
         int batch = o.intParam("batch", 32);
         topK = o.intParam("top_k", 3);
+        topG = o.intParam("top_g", 9);
         aggregate = UserAggregate.parse(o.params().getOrDefault("aggregate", "top5_mean"));
         int epochs = o.epochsOr(8);
         checkShape(dim, layers, heads, ff, context, stride, "fit parameters");
-        if (batch < 1 || topK < 1) {
-            throw new UserFacingException("Transformer: batch and top_k must be at least 1");
+        if (batch < 1 || topK < 1 || topG < 1) {
+            throw new UserFacingException("Transformer: batch, top_k and top_g must be at least 1");
         }
         boolean gaps = Boolean.parseBoolean(o.params().getOrDefault("gaps", "true"));
         long sessionGap = (long) (o.doubleParam("session_gap_minutes", 30) * 60_000);
@@ -96,6 +104,17 @@ public final class TransformerDetector implements Detector {
         boolean complete = Boolean.parseBoolean(o.params().getOrDefault("complete_sessions", "false"));
         scheme = new TokenScheme(normal.actionNames(), gaps, sessionGap, categories,
                 amounts ? TokenScheme.amountQuartiles(normal) : null, complete);
+        if (scheme.vocab() > MAX_VOCAB) {
+            throw new UserFacingException("Transformer: " + scheme.vocab() + " tokens is more than the " + MAX_VOCAB
+                    + " supported; turn off gaps, categories or amounts, or merge rare actions");
+        }
+        long floats = floatsPerBatch(scheme.vocab(), dim, layers, heads, ff, context, batch);
+        if (floats > MAX_BATCH_FLOATS) {
+            throw new UserFacingException(String.format(Locale.ROOT, "Transformer: a training batch of %d windows of %d"
+                    + " tokens (dim %d, ff %d, %d heads, %d layers, %d-token vocabulary) would need about %.1f GB;"
+                    + " the limit is %.1f GB: lower batch, context, heads or dim", batch, context, dim, ff, heads, layers,
+                    scheme.vocab(), floats * 4 / 1e9, MAX_BATCH_FLOATS * 4 / 1e9));
+        }
         net = TransformerNet.create(scheme.vocab(), dim, layers, heads, ff, context, o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
 
@@ -149,19 +168,40 @@ public final class TransformerDetector implements Detector {
         details.put("parameters", net.parameterCount());
         details.put("engine", "DL4J SameDiff");
         details.put("windows", windows.size());
+        details.put("shape", "dim " + dim + ", layers " + layers + ", heads " + heads + ", ff " + ff + ", context " + context);
         p.progress(1.0, "trained");
         return new FitReport(NAME, normal.size(), normal.totalEvents(), millis, losses, details);
     }
 
     static void checkShape(int dim, int layers, int heads, int ff, int context, int stride, String where) {
         if (dim < 1 || dim > MAX_DIM || layers < 1 || layers > MAX_LAYERS || heads < 1 || heads > dim
-                || dim % heads != 0 || ff < 1 || ff > MAX_FF || context < 2 || context > MAX_CONTEXT
-                || stride < 1 || stride > context) {
+                || ff < 1 || ff > MAX_FF || context < 2 || context > MAX_CONTEXT || stride < 1 || stride > context) {
             throw new UserFacingException("Transformer " + where + ": shape dim " + dim + ", layers " + layers
                     + ", heads " + heads + ", ff " + ff + ", context " + context + ", stride " + stride
-                    + " is out of range (dim 1.." + MAX_DIM + " and a multiple of heads, layers 1.." + MAX_LAYERS
+                    + " is out of range (dim 1.." + MAX_DIM + ", heads 1..dim, layers 1.." + MAX_LAYERS
                     + ", ff 1.." + MAX_FF + ", context 2.." + MAX_CONTEXT + ", stride 1..context)");
         }
+        if (dim % heads != 0) {
+            throw new UserFacingException("Transformer " + where + ": heads " + heads + " does not divide dim " + dim
+                    + " (each head gets dim/heads of the width; dim must be a multiple of heads)");
+        }
+    }
+
+    /**
+     * Rough count of the floats a batch of {@code b} windows of {@code t} tokens occupies in training
+     * (one-hot inputs and targets, logits and their gradients, per layer the activations, the attention
+     * scores of every head and their gradients): what {@link #MAX_BATCH_FLOATS} bounds.
+     */
+    static long floatsPerBatch(int vocab, int dim, int layers, int heads, int ff, int t, int b) {
+        double perToken = 4.0 * vocab + t + layers * (12.0 * dim + 3.0 * ff + 4.0 * heads * t);
+        double total = perToken * t * (double) b;
+        return total > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) total;
+    }
+
+    /** Windows per scoring batch: up to {@link #SCORE_BATCH}, fewer when long windows would exceed the budget. */
+    private int scoreBatch() {
+        long one = floatsPerBatch(net.vocab, net.dim, net.layers, net.heads, net.ff, net.context, 1);
+        return (int) Math.max(1, Math.min(SCORE_BATCH, MAX_BATCH_FLOATS / Math.max(1, one)));
     }
 
     /** {inputs, targets}; inputs start with the context token (session start for a fresh history). */
@@ -266,12 +306,14 @@ public final class TransformerDetector implements Detector {
         }
         double[][] surprisal = new double[streams.size()][];
         int[][] top = new int[streams.size()][];
+        int[][] ranks = new int[streams.size()][];
         for (int i = 0; i < streams.size(); i++) {
             surprisal[i] = new double[streams.get(i)[0].length];
             top[i] = new int[streams.get(i)[0].length * topK];
+            ranks[i] = new int[streams.get(i)[0].length];
         }
         List<int[]> windows = windows(streams);
-        List<int[]> groups = groups(windows, SCORE_BATCH);
+        List<int[]> groups = groups(windows, scoreBatch());
         int v = net.vocab;
         for (int gi = 0; gi < groups.size(); gi++) {
             p.checkCancelled();
@@ -289,31 +331,41 @@ public final class TransformerDetector implements Detector {
                             ? StepScorer.maxSurprisal(z, off, v, TokenScheme.UNSEEN)
                             : StepScorer.surprisal(z, off, v, target);
                     StepScorer.topK(z, off, v, topK, TokenScheme.UNSEEN, top[u], pos * topK);
+                    ranks[u][pos] = StepScorer.rank(z, off, v, target, TokenScheme.UNSEEN);
                 }
             }
             p.progress((gi + 1.0) / groups.size(), "scored " + (gi + 1) + "/" + groups.size() + " batches");
         }
         List<UserScores> users = new ArrayList<>(set.size());
         for (int i = 0; i < set.size(); i++) {
-            users.add(userScores(set.users().get(i).userId(), enc.get(i), surprisal[i], top[i]));
+            users.add(userScores(set.users().get(i).userId(), enc.get(i), surprisal[i], top[i], ranks[i]));
         }
-        return new Scores(NAME, scheme.names(), topK, users);
+        return new Scores(NAME, scheme.names(), topK, topG, users);
     }
 
-    private UserScores userScores(String userId, TokenScheme.Encoded e, double[] surprisal, int[] top) {
+    /**
+     * Per event: the summed surprisal and the worst rank of the tokens it is charged for (the session end
+     * and start it revealed, its own token, for the last event of a closed history the final end), and
+     * the top-k expected at its own token.
+     */
+    private UserScores userScores(String userId, TokenScheme.Encoded e, double[] surprisal, int[] top, int[] tokenRanks) {
         int n = e.eventTok().length;
         double[] steps = new double[n];
+        int[] ranks = new int[n];
         int[] expected = new int[n * topK];
         for (int i = 0; i < n; i++) {
             double s = 0;
+            int r = 0;
             int last = i == n - 1 ? surprisal.length - 1 : e.eventTok()[i];
             for (int k = e.eventFirst()[i]; k <= last; k++) {
                 s += surprisal[k];
+                r = Math.max(r, tokenRanks[k]);
             }
             steps[i] = s;
+            ranks[i] = r;
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
-        return new UserScores(userId, aggregate.of(steps), steps, expected);
+        return new UserScores(userId, aggregate.of(steps, ranks, topG), steps, expected, ranks);
     }
 
     /**
@@ -387,6 +439,7 @@ public final class TransformerDetector implements Detector {
         params.put("context", net.context);
         params.put("stride", stride);
         params.put("top_k", topK);
+        params.put("top_g", topG);
         params.put("aggregate", aggregate.name().toLowerCase(Locale.ROOT));
         params.put("gaps", scheme.gaps);
         params.put("session_gap_millis", scheme.sessionGapMillis);
@@ -458,6 +511,14 @@ public final class TransformerDetector implements Detector {
             if (topK < 1 || topK > vocab) {
                 throw new UserFacingException("Transformer model file is corrupt: top_k " + topK + " is out of range");
             }
+            int topG = p.path("top_g").asInt(9);
+            if (topG < 1) {
+                throw new UserFacingException("Transformer model file is corrupt: top_g " + topG + " is below 1");
+            }
+            if (floatsPerBatch(vocab, dim, layers, heads, ff, context, 1) > MAX_BATCH_FLOATS) {
+                throw new UserFacingException("Transformer model file is corrupt or too large: one window of " + context
+                        + " tokens would exceed the memory limit");
+            }
             byte[] raw = f.entry("params.f32");
             long expected = TransformerNet.parameterCount(vocab, dim, layers, ff, context) * 4;
             if (raw.length != expected) {
@@ -471,10 +532,10 @@ public final class TransformerDetector implements Detector {
                     throw new UserFacingException("Transformer model file is corrupt: a weight is not a finite number");
                 }
             }
-            d.net = TransformerNet.create(vocab, dim, layers, heads, ff, context, 0);
-            d.net.setParameters(w);
+            d.net = TransformerNet.create(vocab, dim, layers, heads, ff, context, w);
             d.stride = stride;
             d.topK = topK;
+            d.topG = topG;
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));
             d.trainingSummary = m.path("training").isObject() ? (ObjectNode) m.path("training") : ModelFile.json().createObjectNode();
             d.metrics = m.path("metrics").isObject() ? (ObjectNode) m.path("metrics") : ModelFile.json().createObjectNode();

@@ -1,17 +1,11 @@
 package dev.seqwatch.detect.transformer;
 
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Loss;
-import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +23,14 @@ import java.util.SplittableRandom;
  * is what the model file stores (no SameDiff or Java serialisation).
  *
  * <p>Placeholders (rows are batch-major: row = user * T + position): tokens [B*T, vocab] one-hot,
- * positions [B*T, context] one-hot, mask [T,T] (0 on and below the diagonal, -1e9 above), shape4
- * {B, T, heads, dim/heads}, targets [B*T, vocab] one-hot (all-zero rows carry no loss).
+ * positions [T, context] one-hot (added to every user's rows by broadcasting), mask [T,T] (0 on and
+ * below the diagonal, -1e9 above), shape3 {B, T, dim}, shape4 {B, T, heads, dim/heads}, targets
+ * [B*T, vocab] one-hot (all-zero rows carry no loss).
+ *
+ * <p>Training: SameDiff computes the loss and every parameter's gradient in one pass
+ * ({@code calculateGradientsAndOutputs}); the update is Adam with global-norm clipping at 1, written
+ * here on flat arrays (deterministic, and SameDiff M2.1's {@code fit} does not report the loss without
+ * a listener that slows every step).
  */
 final class TransformerNet {
     final int vocab;
@@ -40,6 +40,10 @@ final class TransformerNet {
     final int ff;
     final int context;
     private final SameDiff sd;
+    private final Map<String, float[]> adamM = new HashMap<>();
+    private final Map<String, float[]> adamV = new HashMap<>();
+    private double lr = 0.002;
+    private long step;
 
     private TransformerNet(int vocab, int dim, int layers, int heads, int ff, int context) {
         this.vocab = vocab;
@@ -93,12 +97,26 @@ final class TransformerNet {
         return parameterCount(vocab, dim, layers, ff, context);
     }
 
+    /** A fresh network with deterministic initial weights from {@code seed}. */
     static TransformerNet create(int vocab, int dim, int layers, int heads, int ff, int context, long seed) {
         if (dim % heads != 0) {
             throw new IllegalArgumentException("dim " + dim + " is not a multiple of heads " + heads);
         }
         TransformerNet n = new TransformerNet(vocab, dim, layers, heads, ff, context);
         n.build(n.initial(seed));
+        return n;
+    }
+
+    /** A network holding {@code params} (flat, in {@link #shapes} order; the length is checked first). */
+    static TransformerNet create(int vocab, int dim, int layers, int heads, int ff, int context, float[] params) {
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("dim " + dim + " is not a multiple of heads " + heads);
+        }
+        TransformerNet n = new TransformerNet(vocab, dim, layers, heads, ff, context);
+        if (params.length != n.parameterCount()) {
+            throw new IllegalArgumentException(params.length + " parameters, expected " + n.parameterCount());
+        }
+        n.build(params);
         return n;
     }
 
@@ -142,10 +160,12 @@ final class TransformerNet {
         SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, vocab);
         SDVariable positions = sd.placeHolder("positions", DataType.FLOAT, -1, context);
         SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
+        SDVariable shape3 = sd.placeHolder("shape3", DataType.LONG, 3);
         SDVariable shape4 = sd.placeHolder("shape4", DataType.LONG, 4);
         SDVariable targets = sd.placeHolder("targets", DataType.FLOAT, -1, vocab);
         int dh = dim / heads;
-        SDVariable x = sd.mmul(tokens, w.get("tok_emb")).add(sd.mmul(positions, w.get("pos_emb")));
+        SDVariable x = sd.reshape(sd.reshape(sd.mmul(tokens, w.get("tok_emb")), shape3)
+                .add(sd.mmul(positions, w.get("pos_emb"))), -1, dim);
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < layers; l++) {
             String pf = "l" + l + "_";
@@ -172,12 +192,10 @@ final class TransformerNet {
     }
 
     void setLearningRate(double lr) {
-        sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(lr))
-                .dataSetFeatureMapping("tokens", "positions", "mask", "shape4")
-                .dataSetLabelMapping("targets")
-                .minimize("loss")
-                .build());
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate " + lr + " is not a positive number");
+        }
+        this.lr = lr;
     }
 
     /** Flat parameters in {@link #shapes} order. */
@@ -207,14 +225,19 @@ final class TransformerNet {
         }
     }
 
-    /** Placeholders tokens (one-hot), positions (one-hot), mask and shape4 for a [b][t] batch. */
-    private INDArray[] inputs(int[] tokens, int t, int b) {
+    /** Placeholders tokens, positions, mask, shape3 and shape4 for a [b][t] batch. */
+    private Map<String, INDArray> inputs(int[] tokens, int t, int b) {
+        if (t > context) {
+            throw new IllegalArgumentException("window of " + t + " tokens exceeds the context " + context);
+        }
         int rows = t * b;
         float[] tok = new float[rows * vocab];
-        float[] pos = new float[rows * context];
         for (int r = 0; r < rows; r++) {
             tok[r * vocab + tokens[r]] = 1f;
-            pos[r * context + r % t] = 1f;
+        }
+        float[] pos = new float[t * context];
+        for (int i = 0; i < t; i++) {
+            pos[i * context + i] = 1f;
         }
         float[] m = new float[t * t];
         for (int i = 0; i < t; i++) {
@@ -222,10 +245,13 @@ final class TransformerNet {
                 m[i * t + j] = -1e9f;
             }
         }
-        return new INDArray[]{Nd4j.create(tok, new long[]{rows, vocab}, 'c'),
-                Nd4j.create(pos, new long[]{rows, context}, 'c'),
-                Nd4j.create(m, new long[]{t, t}, 'c'),
-                Nd4j.createFromArray(new long[]{b, t, heads, dim / heads})};
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put("tokens", Nd4j.create(tok, new long[]{rows, vocab}, 'c'));
+        ph.put("positions", Nd4j.create(pos, new long[]{t, context}, 'c'));
+        ph.put("mask", Nd4j.create(m, new long[]{t, t}, 'c'));
+        ph.put("shape3", Nd4j.createFromArray(new long[]{b, t, dim}));
+        ph.put("shape4", Nd4j.createFromArray(new long[]{b, t, heads, dim / heads}));
+        return ph;
     }
 
     /**
@@ -233,9 +259,6 @@ final class TransformerNet {
      * -1 where a position carries no loss. Returns {sum of -log p over targeted positions, their count}.
      */
     double[] trainBatch(int[] tokens, int[] targets, int t, int b) {
-        if (t > context) {
-            throw new IllegalArgumentException("window of " + t + " tokens exceeds the context " + context);
-        }
         float[] oh = new float[t * b * vocab];
         int count = 0;
         for (int i = 0; i < targets.length; i++) {
@@ -247,34 +270,49 @@ final class TransformerNet {
         if (count == 0) {
             return new double[]{0, 0};
         }
-        INDArray[] in = inputs(tokens, t, b);
-        INDArray labels = Nd4j.create(oh, new long[]{(long) t * b, vocab}, 'c');
-        double[] loss = {Double.NaN};
-        sd.fit(new MultiDataSet(in, new INDArray[]{labels}), new BaseListener() {
-            @Override
-            public boolean isActive(Operation operation) {
-                return true;
+        Map<String, INDArray> ph = inputs(tokens, t, b);
+        ph.put("targets", Nd4j.create(oh, new long[]{(long) t * b, vocab}, 'c'));
+        List<String> names = new ArrayList<>(shapes(vocab, dim, layers, ff, context).keySet());
+        OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of("loss"), names);
+        double loss = r.getOutputs().get("loss").getDouble(0);
+        float[][] g = new float[names.size()][];
+        double norm2 = 0;
+        for (int i = 0; i < g.length; i++) {
+            g[i] = r.getGradients().get(names.get(i)).dup('c').data().asFloat();
+            for (float x : g[i]) {
+                norm2 += (double) x * x;
             }
-
-            @Override
-            public void iterationDone(SameDiff s, At at, org.nd4j.linalg.dataset.api.MultiDataSet data, Loss l) {
-                loss[0] = l.totalLoss();
+        }
+        double clip = Math.sqrt(norm2) > 1.0 ? 1.0 / Math.sqrt(norm2) : 1.0;
+        if (!Double.isFinite(norm2) || !Double.isFinite(loss)) {
+            throw new IllegalStateException("the Transformer's training diverged (loss " + loss + "); try a lower lr");
+        }
+        step++;
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double c1 = 1 - Math.pow(b1, step);
+        double c2 = 1 - Math.pow(b2, step);
+        for (int i = 0; i < g.length; i++) {
+            String n = names.get(i);
+            INDArray var = sd.getVariable(n).getArr();
+            float[] w = var.dup('c').data().asFloat();
+            float[] m = adamM.computeIfAbsent(n, k -> new float[w.length]);
+            float[] v = adamV.computeIfAbsent(n, k -> new float[w.length]);
+            float[] gi = g[i];
+            for (int j = 0; j < w.length; j++) {
+                double gj = gi[j] * clip;
+                m[j] = (float) (b1 * m[j] + (1 - b1) * gj);
+                v[j] = (float) (b2 * v[j] + (1 - b2) * gj * gj);
+                w[j] -= (float) (lr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + 1e-8));
             }
-        });
-        return new double[]{loss[0] * count, count};
+            var.assign(Nd4j.create(w, var.shape(), 'c'));
+        }
+        return new double[]{loss * count, count};
     }
 
     /** Logits [b*t][vocab] row-major (user-major) and, when asked, the attention of every layer. */
     Forward forward(int[] tokens, int t, int b, boolean attention) {
-        if (t > context) {
-            throw new IllegalArgumentException("window of " + t + " tokens exceeds the context " + context);
-        }
-        INDArray[] in = inputs(tokens, t, b);
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put("tokens", in[0]);
-        ph.put("positions", in[1]);
-        ph.put("mask", in[2]);
-        ph.put("shape4", in[3]);
+        Map<String, INDArray> ph = inputs(tokens, t, b);
         List<String> outs = new ArrayList<>();
         outs.add("logits");
         if (attention) {
