@@ -92,6 +92,11 @@ public final class TransformerDetector implements Detector {
         topK = o.intParam("top_k", 3);
         topG = o.intParam("top_g", 9);
         aggregate = UserAggregate.parse(o.params().getOrDefault("aggregate", "top5_mean"));
+        if (aggregate.usesNorms()) {
+            throw new UserFacingException("Transformer: aggregate " + aggregate.name().toLowerCase(Locale.ROOT)
+                    + " (two-sided, length norms) is offered by the LSTM only; choose max, mean, top5_mean, p90, sum,"
+                    + " topg_count or topg_share");
+        }
         int epochs = o.epochsOr(8);
         checkShape(dim, layers, heads, ff, context, stride, "fit parameters");
         if (batch < 1 || topK < 1 || topG < 1) {
@@ -537,6 +542,9 @@ public final class TransformerDetector implements Detector {
             d.topK = topK;
             d.topG = topG;
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));
+            if (d.aggregate.usesNorms()) {
+                throw new UserFacingException("Transformer model file is corrupt: aggregate " + d.aggregate + " needs length norms");
+            }
             d.trainingSummary = m.path("training").isObject() ? (ObjectNode) m.path("training") : ModelFile.json().createObjectNode();
             d.metrics = m.path("metrics").isObject() ? (ObjectNode) m.path("metrics") : ModelFile.json().createObjectNode();
             return d;
