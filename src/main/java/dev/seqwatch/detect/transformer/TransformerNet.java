@@ -44,6 +44,7 @@ final class TransformerNet {
     private final Map<String, float[]> adamV = new HashMap<>();
     private double lr = 0.002;
     private long step;
+    private boolean gradientReady;
 
     private TransformerNet(int vocab, int dim, int layers, int heads, int ff, int context) {
         this.vocab = vocab;
@@ -270,6 +271,10 @@ final class TransformerNet {
         if (count == 0) {
             return new double[]{0, 0};
         }
+        if (!gradientReady) {
+            withoutStdout(sd::createGradFunction);
+            gradientReady = true;
+        }
         Map<String, INDArray> ph = inputs(tokens, t, b);
         ph.put("targets", Nd4j.create(oh, new long[]{(long) t * b, vocab}, 'c'));
         List<String> names = new ArrayList<>(shapes(vocab, dim, layers, ff, context).keySet());
@@ -308,6 +313,22 @@ final class TransformerNet {
             var.assign(Nd4j.create(w, var.shape(), 'c'));
         }
         return new double[]{loss * count, count};
+    }
+
+    /**
+     * Runs {@code r} with {@code System.out} discarded: SameDiff M2.1 prints one line per differentiated
+     * op to standard output while it builds the gradient graph (once per network), which would corrupt a
+     * command's output (e.g. {@code --json}). Output of other threads in that moment (well under a
+     * second on a small shape) is discarded too; log messages go to the logger, not standard output.
+     */
+    private static synchronized void withoutStdout(Runnable r) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            r.run();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     /** Logits [b*t][vocab] row-major (user-major) and, when asked, the attention of every layer. */
