@@ -148,6 +148,50 @@ class ViewModelTest {
     }
 
     @Test
+    void beforeAnyModelTheQueueListsImportedUsersByEventCount(@TempDir Path own) {
+        dev.seqwatch.testing.TinySessions.Session session = dev.seqwatch.testing.TinySessions.generate(12, 3, 4);
+        try (Workspace fresh = Workspace.open(own.resolve("fresh"))) {
+            WorkspaceModel m = new WorkspaceModel(new InvestigationService(fresh, "alice"), tasks);
+            QueueViewModel q = new QueueViewModel(m);
+            ThresholdViewModel t = new ThresholdViewModel(m, Runnable::run, Runnable::run);
+            m.reload(null);
+            assertThat(q.summaryProperty().get()).isEqualTo("No users yet: import events");
+            assertThat(q.visibleRows()).isEmpty();
+
+            dev.seqwatch.testing.TinySessions.store(fresh, session, false); // as an import does, then reload
+            m.reload(null);
+            java.util.Map<String, Long> counts = session.events().stream().collect(java.util.stream.Collectors.groupingBy(
+                    dev.seqwatch.testing.TinySessions.Event::user, java.util.stream.Collectors.counting()));
+            assertThat(q.visibleRows()).hasSize(counts.size());
+            assertThat(q.unscored()).isTrue();
+            assertThat(q.summaryProperty().get()).isEqualTo(String.format(java.util.Locale.ROOT, "%,d users imported (%,d events), "
+                    + "not scored yet: listed by event count; train a model in Models to rank them",
+                    counts.size(), session.events().size()));
+            for (int i = 0; i < q.visibleRows().size(); i++) {
+                QueueRow r = q.visibleRows().get(i);
+                assertThat(r.rank()).isEqualTo(i + 1);
+                assertThat(r.scored()).isFalse();
+                assertThat((long) r.events()).as(r.userId()).isEqualTo(counts.get(r.userId()));
+                if (i > 0) {
+                    QueueRow prev = q.visibleRows().get(i - 1);
+                    assertThat(prev.events() > r.events()
+                            || prev.events() == r.events() && prev.userId().compareTo(r.userId()) < 0).isTrue();
+                }
+            }
+            // unscored users are never flagged, and the threshold panel has no scores to offer
+            assertThat(q.visibleRows()).noneMatch(m::isFlagged);
+            assertThat(t.figuresProperty().get() == null || t.figuresProperty().get().users().flagged() == 0).isTrue();
+            // a user of the list can be opened and labelled before any model
+            LabellingViewModel l = new LabellingViewModel(m);
+            String first = q.visibleRows().get(0).userId();
+            m.open(first, -1);
+            l.labelFraud();
+            assertThat(m.row(first).label().fraud()).isTrue();
+            q.labelFilterProperty().set(dev.seqwatch.ui.queue.QueueFilter.ALL);
+        }
+    }
+
+    @Test
     void topNWithTiedScoresSaysWhoShareTheScore() {
         ThresholdViewModel t = new ThresholdViewModel(model, Runnable::run, Runnable::run);
         double[] s = {5, 4, 3, 3, 3, 1};
