@@ -53,6 +53,8 @@ class UntrustedFilesTest {
     private static final Map<String, byte[]> MODELS = new LinkedHashMap<>();
     private static SequenceSet probe;
     private static int rejectedFiles;
+    private static int loadedIntact;
+    private static int forgedLoadedFinite;
 
     @TempDir
     static Path dir;
@@ -99,6 +101,7 @@ class UntrustedFilesTest {
                 assertThat(b.user(u.userId()).score()).as("%s: a damaged model that loads must score as the original", what)
                         .isEqualTo(u.score());
             }
+            loadedIntact++;
         } catch (UserFacingException e) {
             rejectedFiles++;
             assertThat(e.getMessage()).as(what).isNotBlank().hasSizeLessThan(2000);
@@ -203,6 +206,11 @@ class UntrustedFilesTest {
                             if (!forged) {
                                 assertThat(t.score()).as("%s: loads, so it must score as the original", what).isEqualTo(u.score());
                             }
+                        }
+                        if (forged) {
+                            forgedLoadedFinite++;
+                        } else {
+                            loadedIntact++;
                         }
                     } catch (UserFacingException e) {
                         rejectedFiles++;
@@ -406,7 +414,9 @@ class UntrustedFilesTest {
 
     @org.junit.jupiter.api.AfterAll
     static void report() {
-        System.out.println("untrusted files: " + rejectedFiles + " refused with a clear error");
+        System.out.println("untrusted files: " + rejectedFiles + " refused with a clear error, " + loadedIntact
+                + " loaded and scored exactly as the original, " + forgedLoadedFinite
+                + " forged (resealed) files loaded with finite scores");
     }
 
     // ------------------------------------------------------------------------------ zip helpers
