@@ -53,6 +53,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
+    @Option(names = "--by-pattern", description = "per fraud type ROC-AUC and PR-AUC of every row (that type's users against all "
+            + "normal users): two more tables, or 'by_pattern' in every row of --json")
+    boolean byPattern;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,9 +86,23 @@ public final class CompareCommand implements Callable<Integer> {
                     new DetectorComparison.Options(names, modes, epochs, seed, perDetector(params), 5), p);
         }
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(DetectorComparison.toMap(report)));
+            Map<String, Object> m = DetectorComparison.toMap(report);
+            if (byPattern) {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> rows = (List<Map<String, Object>>) m.get("rows");
+                for (int i = 0; i < rows.size(); i++) {
+                    Evaluation e = report.rows().get(i).evaluation();
+                    if (e != null) {
+                        rows.get(i).put("by_pattern", e.byPatternMap());
+                    }
+                }
+            }
+            out.println(new ObjectMapper().writeValueAsString(m));
         } else {
             printTable(out, report);
+            if (byPattern) {
+                printByPattern(out, report);
+            }
         }
         out.flush();
         return 0;
@@ -137,6 +155,55 @@ public final class CompareCommand implements Callable<Integer> {
             out.printf("%s %s vs best single (%s): PR-AUC %+.4f, ROC-AUC %+.4f%n", g.mode(), g.ensemble(), g.bestSingle(),
                     g.prAucGain(), g.rocAucGain());
         }
+    }
+
+    /** Two tables: ROC-AUC and PR-AUC of each row per fraud type, that type's users against all normal users. */
+    static void printByPattern(PrintWriter out, DetectorComparison.Report r) {
+        TreeSet<String> types = new TreeSet<>();
+        Evaluation any = null;
+        for (DetectorComparison.Row row : r.rows()) {
+            if (row.evaluation() != null) {
+                types.addAll(row.evaluation().perFraudType().keySet());
+                any = any == null ? row.evaluation() : any;
+            }
+        }
+        if (any == null || types.isEmpty()) {
+            out.println("no fraud type to break down");
+            return;
+        }
+        for (boolean roc : new boolean[]{true, false}) {
+            out.println();
+            out.printf("%s by fraud type (that type's users against the %d normal users)%n",
+                    roc ? "ROC-AUC" : "PR-AUC", any.normalUsers());
+            StringBuilder head = new StringBuilder(String.format("%-13s %-22s", "mode", "detector"));
+            for (String t : types) {
+                head.append(String.format(" %9s", abbreviate9(t)));
+            }
+            out.println(head);
+            if (!roc) {
+                StringBuilder chance = new StringBuilder(String.format("%-13s %-22s", "", "(chance)"));
+                for (String t : types) {
+                    chance.append(String.format(" %9.4f", any.chancePrAuc(t)));
+                }
+                out.println(chance);
+            }
+            for (DetectorComparison.Row row : r.rows()) {
+                Evaluation e = row.evaluation();
+                if (e == null) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(String.format("%-13s %-22s", row.mode(), row.detector()));
+                for (String t : types) {
+                    Double v = (roc ? e.rocAucByFraudType() : e.prAucByFraudType()).get(t);
+                    line.append(v == null || v.isNaN() ? String.format(" %9s", "-") : String.format(" %9.4f", v));
+                }
+                out.println(line);
+            }
+        }
+    }
+
+    private static String abbreviate9(String t) {
+        return t.length() <= 9 ? t : t.substring(0, 9);
     }
 
     private static String abbreviate(String t) {

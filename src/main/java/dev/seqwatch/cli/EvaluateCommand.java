@@ -33,6 +33,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--by-pattern", description = "per fraud type: ROC-AUC and PR-AUC of that type's users against all normal users "
+            + "(other types left out), PR-AUC of chance, recall at the threshold (a table, or 'by_pattern' in --json)")
+    boolean byPattern;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +65,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         m.put("detector", detector);
         m.put("model_version", id > 0 ? id : null);
         m.put("trained_on_another_workspace", foreign != null);
+        if (byPattern) {
+            m.put("by_pattern", e.byPatternMap());
+        }
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
@@ -70,9 +77,21 @@ public final class EvaluateCommand implements Callable<Integer> {
                     e.thresholdSource(), e.flagged(), e.precision(), e.recall(), e.f1());
             out.printf("  ROC-AUC %.4f, PR-AUC (average precision) %.4f, precision@%d %.4f%n", e.rocAuc(), e.prAuc(),
                     e.k(), e.precisionAtK());
-            e.perFraudType().forEach((t, v) -> out.printf("  %-20s caught %d of %d%n", t, v[0], v[1]));
+            if (byPattern) {
+                printByPattern(out, e);
+            } else {
+                e.perFraudType().forEach((t, v) -> out.printf("  %-20s caught %d of %d%n", t, v[0], v[1]));
+            }
         }
         out.flush();
         return 0;
+    }
+
+    static void printByPattern(java.io.PrintWriter out, Evaluation e) {
+        out.printf("  per fraud type, against the %d normal users (PR-AUC of chance = the type's share):%n", e.normalUsers());
+        out.printf("  %-20s %6s %8s %8s %8s %8s%n", "fraud type", "users", "ROC-AUC", "PR-AUC", "chance", "recall");
+        e.perFraudType().forEach((t, v) -> out.printf("  %-20s %6d %8.4f %8.4f %8.4f %8.4f%n", t, v[1],
+                e.rocAucByFraudType().getOrDefault(t, Double.NaN), e.prAucByFraudType().getOrDefault(t, Double.NaN),
+                e.chancePrAuc(t), v[1] == 0 ? Double.NaN : (double) v[0] / v[1]));
     }
 }

@@ -15,11 +15,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code seqwatch generate --out DIR [--users N] [--fraud-rate R] [--seed S]}: a labelled sample session. */
+/** {@code seqwatch generate --out DIR [--users N] [--fraud-rate R] [--seed S] [--patterns LIST]}: a labelled sample session. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Write a synthetic labelled behaviour log (events.csv, truth.csv, labels.csv) into a folder.")
 public final class GenerateCommand implements Callable<Integer> {
@@ -47,6 +49,31 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "First day of the log, UTC (default: ${DEFAULT-VALUE}).")
     String start;
 
+    @Option(names = "--patterns", paramLabel = "LIST", defaultValue = "all",
+            description = "Fraud patterns, dealt round-robin: all (default: the classic five plus catalogue_scraping, "
+                    + "cart_hoarding, cadence_bot), classic (click_farming, order_brushing, account_takeover, "
+                    + "scripted_bot, coupon_abuse: the committed sample session), or a comma-separated list of names.")
+    String patterns;
+
+    static List<String> patternList(String spec) {
+        String s = spec.trim();
+        if (s.equals("all")) {
+            return SessionGenerator.ALL_PATTERNS;
+        }
+        if (s.equals("classic")) {
+            return SessionGenerator.CLASSIC_PATTERNS;
+        }
+        List<String> out = new ArrayList<>();
+        for (String p : s.split(",", -1)) {
+            if (p.isBlank()) {
+                throw new UserFacingException("--patterns '" + spec + "': an empty name; give all, classic or names like "
+                        + "cadence_bot,cart_hoarding");
+            }
+            out.add(p.trim());
+        }
+        return out;
+    }
+
     @Override
     public Integer call() {
         Instant from;
@@ -55,7 +82,7 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (DateTimeParseException e) {
             throw new UserFacingException("--start must be a date like 2026-03-01, got '" + start + "'");
         }
-        GeneratorConfig config = new GeneratorConfig(users, fraudRate, seed, from, days);
+        GeneratorConfig config = new GeneratorConfig(users, fraudRate, seed, from, days, patternList(patterns));
         long t0 = System.nanoTime();
         GenerationSummary s = new SessionGenerator(config).generate(out, ProgressListener.NONE);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -27,7 +27,7 @@ public final class ParamSpecs {
                     .integer("max_len", 2, 10_000)
                     .integer("top_k", 1, 100)
                     .integer("top_g", 1, 100_000)
-                    .choice("aggregate", "max", "mean", "top5_mean", "p90", "sum", "topg_count", "topg_share")
+                    .choice("aggregate", "max", "mean", "top5_mean", "p90", "sum", "topg_count", "topg_share", "mean_z", "two_sided")
                     .bool("gaps")
                     .real("session_gap_minutes", 0, MAX_GAP_MINUTES, false).trainingOnly()
                     .integer("session_gap_millis", 0, (long) (MAX_GAP_MINUTES * 60_000)).storedOnly()

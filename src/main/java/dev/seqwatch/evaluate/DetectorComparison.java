@@ -260,6 +260,9 @@ public final class DetectorComparison {
                 Map<String, Object> aucs = new LinkedHashMap<>();
                 ev.rocAucByFraudType().forEach((t, v) -> aucs.put(t, num(v)));
                 e.put("roc_auc_by_fraud_type", aucs);
+                Map<String, Object> prs = new LinkedHashMap<>();
+                ev.prAucByFraudType().forEach((t, v) -> prs.put(t, num(v)));
+                e.put("pr_auc_by_fraud_type", prs);
             }
             rows.add(e);
         }

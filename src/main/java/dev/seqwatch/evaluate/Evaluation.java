@@ -18,6 +18,7 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
                          double precision, double recall, double f1, double rocAuc, double prAuc,
                          int k, double precisionAtK, double bestF1, double bestF1Threshold,
                          Map<String, int[]> perFraudType, Map<String, Double> rocAucByFraudType,
+                         Map<String, Double> prAucByFraudType, int normalUsers,
                          int unscoredLabelled, boolean unlabelledAsNormal) {
 
     /** Evaluates {@code scores} against {@code labels}; {@code threshold} NaN means "best F1". */
@@ -54,15 +55,21 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
                 }
             }
         }
+        Map<String, Double> rocByType = new TreeMap<>();
+        Map<String, Double> prByType = new TreeMap<>();
+        int normals = byType(ls, perType.keySet(), rocByType, prByType);
         return new Evaluation(ls.size(), c.positives(), t, source, at.flagged(), at.precision(), at.recall(), at.f1(),
                 c.rocAuc(), c.averagePrecision(), k, c.precisionAtK(k), best == null ? Double.NaN : best.f1(),
-                best == null ? Double.NaN : best.threshold(), perType, rocAucByType(ls, perType.keySet()),
+                best == null ? Double.NaN : best.threshold(), perType, rocByType, prByType, normals,
                 ls.unscoredLabelled(), ls.unlabelledAsNormal());
     }
 
-    /** ROC-AUC of each fraud type against the normal users alone (how well the score ranks that pattern). */
-    private static Map<String, Double> rocAucByType(LabelledScores ls, java.util.Set<String> types) {
-        Map<String, Double> out = new TreeMap<>();
+    /**
+     * ROC-AUC and PR-AUC (average precision) of each fraud type's users against the normal users alone
+     * (how well the score ranks that pattern; other fraud types left out); returns the number of normal users.
+     */
+    private static int byType(LabelledScores ls, java.util.Set<String> types, Map<String, Double> roc,
+                              Map<String, Double> pr) {
         int normals = 0;
         for (int i = 0; i < ls.size(); i++) {
             if (!ls.fraud()[i]) {
@@ -85,8 +92,32 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
                     y[j++] = ls.fraud()[i];
                 }
             }
-            out.put(type, normals == 0 ? Double.NaN : ThresholdCurve.of(s, y).rocAuc());
+            ThresholdCurve curve = ThresholdCurve.of(s, y);
+            roc.put(type, normals == 0 ? Double.NaN : curve.rocAuc());
+            pr.put(type, normals == 0 ? Double.NaN : curve.averagePrecision());
         }
+        return normals;
+    }
+
+    /** The PR-AUC of a scorer that ranks at random: the type's share among its users and the normal users. */
+    public double chancePrAuc(String type) {
+        int[] v = perFraudType.get(type);
+        return v == null || v[1] + normalUsers == 0 ? Double.NaN : (double) v[1] / (v[1] + normalUsers);
+    }
+
+    /** Per fraud type: users, ROC-AUC and PR-AUC against the normal users, PR-AUC of chance (the {@code by_pattern} JSON). */
+    public Map<String, Object> byPatternMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        perFraudType.forEach((type, v) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("fraud_users", v[1]);
+            e.put("normal_users", normalUsers);
+            e.put("roc_auc", num(rocAucByFraudType.getOrDefault(type, Double.NaN)));
+            e.put("pr_auc", num(prAucByFraudType.getOrDefault(type, Double.NaN)));
+            e.put("pr_auc_chance", num(chancePrAuc(type)));
+            e.put("recall_at_threshold", v[1] == 0 ? null : (double) v[0] / v[1]);
+            out.put(type, e);
+        });
         return out;
     }
 
@@ -120,6 +151,9 @@ public record Evaluation(int nUsers, int nFraud, double threshold, String thresh
         Map<String, Object> aucs = new LinkedHashMap<>();
         rocAucByFraudType.forEach((type, v) -> aucs.put(type, num(v)));
         m.put("roc_auc_by_fraud_type", aucs);
+        Map<String, Object> prs = new LinkedHashMap<>();
+        prAucByFraudType.forEach((type, v) -> prs.put(type, num(v)));
+        m.put("pr_auc_by_fraud_type", prs);
         m.put("unscored_labelled_users", unscoredLabelled);
         m.put("unlabelled_count_as_normal", unlabelledAsNormal);
         return m;

@@ -3,12 +3,14 @@ package dev.seqwatch.generate;
 import dev.seqwatch.common.UserFacingException;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * What to generate: how many users, which share of them are fraudsters, the random seed and the
- * time span of the log. The same configuration always gives byte-identical files.
+ * What to generate: how many users, which share of them are fraudsters, the random seed, the time
+ * span of the log and the fraud patterns dealt to the fraudsters (in this order, round-robin). The
+ * same configuration always gives byte-identical files.
  */
-public record GeneratorConfig(int users, double fraudRate, long seed, Instant start, int days) {
+public record GeneratorConfig(int users, double fraudRate, long seed, Instant start, int days, List<String> patterns) {
 
     public static final Instant DEFAULT_START = Instant.parse("2026-03-01T00:00:00Z");
     public static final int DEFAULT_DAYS = 30;
@@ -30,6 +32,21 @@ public record GeneratorConfig(int users, double fraudRate, long seed, Instant st
         if (start == null) {
             throw new UserFacingException("a start time is required");
         }
+        patterns = List.copyOf(patterns == null || patterns.isEmpty() ? SessionGenerator.ALL_PATTERNS : patterns);
+        for (String p : patterns) {
+            if (!SessionGenerator.ALL_PATTERNS.contains(p)) {
+                throw new UserFacingException("unknown fraud pattern '" + p + "'; choose from "
+                        + String.join(", ", SessionGenerator.ALL_PATTERNS));
+            }
+        }
+        if (new java.util.HashSet<>(patterns).size() != patterns.size()) {
+            throw new UserFacingException("a fraud pattern is named twice in " + String.join(",", patterns));
+        }
+    }
+
+    /** All eight patterns. */
+    public GeneratorConfig(int users, double fraudRate, long seed, Instant start, int days) {
+        this(users, fraudRate, seed, start, days, SessionGenerator.ALL_PATTERNS);
     }
 
     public static GeneratorConfig of(int users, double fraudRate, long seed) {

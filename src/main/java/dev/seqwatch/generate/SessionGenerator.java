@@ -1,6 +1,5 @@
 package dev.seqwatch.generate;
 
-import dev.seqwatch.common.Label;
 import dev.seqwatch.common.ProgressListener;
 import dev.seqwatch.common.UserFacingException;
 
@@ -36,6 +35,17 @@ public final class SessionGenerator {
     public static final String LABEL_HEADER = "user_id,label,fraud_type,note";
     public static final double LABELLED_SHARE = 0.25;
 
+    /** The five patterns of the first generator (the committed sample session was written with these). */
+    public static final List<String> CLASSIC_PATTERNS = List.of(
+            "click_farming", "order_brushing", "account_takeover", "scripted_bot", "coupon_abuse");
+    /**
+     * Every pattern, the default: the classic five, then three that are more regular than people
+     * (scraping at a fixed cadence, hoarding carts, one action repeated at a near-fixed interval).
+     */
+    public static final List<String> ALL_PATTERNS = List.of(
+            "click_farming", "order_brushing", "account_takeover", "scripted_bot", "coupon_abuse",
+            "catalogue_scraping", "cart_hoarding", "cadence_bot");
+
     static final int NORMAL = -1;
     private static final int DEFAULT_SPILL_EVENTS = 2_000_000;
 
@@ -51,13 +61,25 @@ public final class SessionGenerator {
     SessionGenerator(GeneratorConfig config, int spillEvents) {
         this.config = config;
         this.spillEvents = spillEvents;
-        this.patterns = List.of(new ClickFarming(), new OrderBrushing(), new AccountTakeover(config.start()),
-                new ScriptedBot(), new CouponAbuse());
-        for (FraudPattern p : patterns) {
-            if (!Label.FRAUD_TYPES.contains(p.type())) {
-                throw new IllegalStateException("unknown fraud type " + p.type());
-            }
+        this.patterns = config.patterns().stream().map(name -> pattern(name, config)).toList();
+    }
+
+    private static FraudPattern pattern(String name, GeneratorConfig config) {
+        FraudPattern p = switch (name) {
+            case "click_farming" -> new ClickFarming();
+            case "order_brushing" -> new OrderBrushing();
+            case "account_takeover" -> new AccountTakeover(config.start());
+            case "scripted_bot" -> new ScriptedBot();
+            case "coupon_abuse" -> new CouponAbuse();
+            case "catalogue_scraping" -> new CatalogueScraping();
+            case "cart_hoarding" -> new CartHoarding();
+            case "cadence_bot" -> new CadenceBot();
+            default -> throw new IllegalArgumentException("unknown fraud pattern " + name);
+        };
+        if (!p.type().equals(name)) {
+            throw new IllegalStateException(name + " writes fraud type " + p.type());
         }
+        return p;
     }
 
     /** Fraud type names in the order types are assigned. */

@@ -119,6 +119,22 @@ public final class InvestigationService {
         return ws.write(c -> labels.append(c, List.of(new LabelDao.NewLabel(userId, fraud, fraudType, n, analyst)))).get(0);
     }
 
+    /**
+     * Takes back {@code userId}'s current label with a new audited row (the history keeps the label it
+     * retracts): the user is unlabelled again for the queue, training, evaluation and exports.
+     */
+    public Label retractLabel(String userId, String note) {
+        if (userId == null || userId.isBlank()) {
+            throw new UserFacingException("no user selected to retract the label of");
+        }
+        String n = note == null || note.isBlank() ? null : note.strip();
+        Label r = ws.write(c -> labels.retract(c, userId, n, analyst));
+        if (r == null) {
+            throw new UserFacingException(userId + " has no label to retract");
+        }
+        return r;
+    }
+
     /** One event of a user's timeline with its step score and the model's expectation. */
     public record TimelineStep(int index, long eventId, long ts, String action, String item, String category,
                                double amount, long gapMillis, double score, String expected) {

@@ -25,14 +25,48 @@ class GenerateCommandTest {
     @Test
     void writesTheThreeFilesAndSaysWhatItWrote() {
         Path dir = tmp.resolve("s");
-        assertThat(run("generate", "--out", dir.toString(), "--users", "200", "--fraud-rate", "0.1", "--seed", "3")).isZero();
+        assertThat(run("generate", "--out", dir.toString(), "--users", "240", "--fraud-rate", "0.1", "--seed", "3")).isZero();
         assertThat(dir.resolve("events.csv")).exists();
         assertThat(dir.resolve("truth.csv")).exists();
         assertThat(dir.resolve("labels.csv")).exists();
         assertThat(out.toString())
-                .contains("200 users")
-                .contains("fraud users: 20 (click_farming 4, order_brushing 4, account_takeover 4, scripted_bot 4, coupon_abuse 4)");
+                .contains("240 users")
+                .contains("fraud users: 24 (click_farming 3, order_brushing 3, account_takeover 3, scripted_bot 3, coupon_abuse 3,"
+                        + " catalogue_scraping 3, cart_hoarding 3, cadence_bot 3)");
         assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void patternsChooseTheFraudTypesAndTheClassicFiveRewriteTheSampleSessionsBytes() throws IOException {
+        Path classic = tmp.resolve("classic");
+        Path five = tmp.resolve("five");
+        assertThat(run("generate", "--out", classic.toString(), "--users", "200", "--fraud-rate", "0.1", "--seed", "3",
+                "--patterns", "classic")).isZero();
+        assertThat(out.toString()).contains("fraud users: 20 (click_farming 4, order_brushing 4, account_takeover 4, scripted_bot 4, coupon_abuse 4)");
+        assertThat(run("generate", "--out", five.toString(), "--users", "200", "--fraud-rate", "0.1", "--seed", "3",
+                "--patterns", "click_farming,order_brushing,account_takeover,scripted_bot,coupon_abuse")).isZero();
+        assertThat(Files.mismatch(classic.resolve("events.csv"), five.resolve("events.csv"))).isEqualTo(-1L);
+        out.getBuffer().setLength(0);
+        Path two = tmp.resolve("two");
+        assertThat(run("generate", "--out", two.toString(), "--users", "100", "--fraud-rate", "0.1", "--seed", "3",
+                "--patterns", "cadence_bot, cart_hoarding")).isZero();
+        assertThat(out.toString()).contains("fraud users: 10 (cadence_bot 5, cart_hoarding 5)");
+        assertThat(Files.readAllLines(two.resolve("truth.csv")).stream().filter(l -> l.contains(",fraud,"))
+                .map(l -> l.split(",")[2]).distinct()).containsExactlyInAnyOrder("cadence_bot", "cart_hoarding");
+    }
+
+    @Test
+    void unknownOrRepeatedPatternsAreRefusedWithTheNames() {
+        assertThat(run("generate", "--out", tmp.resolve("x").toString(), "--patterns", "click_farming,scraping")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("seqwatch: unknown fraud pattern 'scraping'; choose from click_farming, order_brushing,")
+                .contains("cadence_bot");
+        err.getBuffer().setLength(0);
+        assertThat(run("generate", "--out", tmp.resolve("y").toString(), "--patterns", "cadence_bot,cadence_bot")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("seqwatch: a fraud pattern is named twice in cadence_bot,cadence_bot");
+        err.getBuffer().setLength(0);
+        assertThat(run("generate", "--out", tmp.resolve("z").toString(), "--patterns", "cadence_bot,")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("seqwatch: --patterns 'cadence_bot,': an empty name");
+        assertThat(tmp.resolve("x")).doesNotExist();
     }
 
     @Test

@@ -32,6 +32,12 @@ class LabelledScoresTest {
         LabelSet labels = new LabelSet(List.of(l("a", true, "x"), l("b", false, null), l("c", false, null), l("d", true, "y")));
         Evaluation e = Evaluation.of(LabelledScores.of(List.of("a", "b", "c", "d"), new double[]{3, 1, 2, 1.5}, labels), Double.NaN);
         assertThat(e.rocAucByFraudType()).containsEntry("x", 1.0).containsEntry("y", 0.5);
+        // y against the normals: 2 (normal), 1.5 (y), 1 (normal): average precision = 1 * 1/2
+        assertThat(e.prAucByFraudType()).containsEntry("x", 1.0).containsEntry("y", 0.5);
+        assertThat(e.normalUsers()).isEqualTo(2);
+        assertThat(e.chancePrAuc("x")).isEqualTo(1.0 / 3);
+        assertThat(e.byPatternMap().get("y")).isEqualTo(java.util.Map.of("fraud_users", 1, "normal_users", 2,
+                "roc_auc", 0.5, "pr_auc", 0.5, "pr_auc_chance", 1.0 / 3, "recall_at_threshold", 1.0));   // best F1 flags >= 1.5
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SessionGeneratorTest {
-    private static final int USERS = 1500;
+    private static final int USERS = 1600;
     private static final double RATE = 0.1;
 
     @TempDir
@@ -141,11 +141,13 @@ class SessionGeneratorTest {
         int expectedFraud = (int) Math.round(USERS * RATE);
         assertThat(summary.fraudUsers()).isEqualTo(expectedFraud);
         assertThat(summary.fraudByType().keySet()).containsExactly(
-                "click_farming", "order_brushing", "account_takeover", "scripted_bot", "coupon_abuse");
-        assertThat(Label.FRAUD_TYPES).containsAll(summary.fraudByType().keySet());
+                "click_farming", "order_brushing", "account_takeover", "scripted_bot", "coupon_abuse",
+                "catalogue_scraping", "cart_hoarding", "cadence_bot");
+        // the classic five are the workbench's keys 1-5; the new ones are free-text fraud types
+        assertThat(Label.FRAUD_TYPES).containsAll(SessionGenerator.CLASSIC_PATTERNS);
         for (Map.Entry<String, Integer> e : summary.fraudByType().entrySet()) {
-            assertThat(e.getValue()).as(e.getKey()).isEqualTo(expectedFraud / 5);
-            assertThat(usersOfType(e.getKey())).hasSize(expectedFraud / 5);
+            assertThat(e.getValue()).as(e.getKey()).isEqualTo(expectedFraud / 8);
+            assertThat(usersOfType(e.getKey())).hasSize(expectedFraud / 8);
         }
         long fraudInTruth = truth.values().stream().filter(r -> r[1].equals("fraud")).count();
         assertThat(fraudInTruth).isEqualTo(expectedFraud);
@@ -153,11 +155,11 @@ class SessionGeneratorTest {
 
     @Test
     void extremeRatesGiveNoFraudOrOnlyFraud() throws IOException {
-        GenerationSummary none = new SessionGenerator(GeneratorConfig.of(50, 0, 1)).generate(tmp.resolve("r0"), ProgressListener.NONE);
-        GenerationSummary all = new SessionGenerator(GeneratorConfig.of(50, 1, 1)).generate(tmp.resolve("r1"), ProgressListener.NONE);
+        GenerationSummary none = new SessionGenerator(GeneratorConfig.of(40, 0, 1)).generate(tmp.resolve("r0"), ProgressListener.NONE);
+        GenerationSummary all = new SessionGenerator(GeneratorConfig.of(40, 1, 1)).generate(tmp.resolve("r1"), ProgressListener.NONE);
         assertThat(none.fraudUsers()).isZero();
-        assertThat(all.fraudUsers()).isEqualTo(50);
-        assertThat(all.fraudByType().values()).containsOnly(10);
+        assertThat(all.fraudUsers()).isEqualTo(40);
+        assertThat(all.fraudByType().values()).containsOnly(5);
         assertThat(readLabels(tmp.resolve("r1").resolve(SessionGenerator.TRUTH)).values())
                 .allSatisfy(r -> assertThat(r[1]).isEqualTo("fraud"));
     }
@@ -365,9 +367,80 @@ class SessionGeneratorTest {
     }
 
     @Test
+    void scrapersViewManyDistinctItemsOnceAtTheirOwnCadenceAndNeverCart() {
+        List<String> scrapers = usersOfType("catalogue_scraping");
+        Set<String> cadences = new HashSet<>();
+        for (String u : scrapers) {
+            String note = truth.get(u)[3];
+            cadences.add(note.replaceAll("^.*every (\\S+)s.*$", "$1"));
+            List<String[]> ev = byUser.get(u);
+            // a scraping session: 10+ views of items, each viewed once, a steady cadence, no cart, no buy
+            assertThat(sessions(ev)).as(u).anySatisfy(s -> {
+                List<String> items = s.stream().filter(e -> e[2].equals("view")).map(e -> e[3]).toList();
+                assertThat(items).hasSizeGreaterThanOrEqualTo(10);
+                assertThat(new HashSet<>(items)).hasSameSizeAs(items);
+                assertThat(s).noneMatch(e -> e[2].equals("cart") || e[2].equals("buy"));
+                assertThat(gapStdDev(s)).isLessThanOrEqualTo(Math.max(1.0, 0.35 * meanGap(s)));
+            });
+            if (!note.endsWith("subtle")) {
+                List<String> views = ev.stream().filter(e -> e[2].equals("view")).map(e -> e[3]).toList();
+                assertThat(new HashSet<>(views).size()).as(u).isGreaterThan(views.size() * 9 / 10);
+            }
+        }
+        // every account draws its own cadence
+        assertThat(cadences.size()).isGreaterThan(scrapers.size() * 3 / 4);
+    }
+
+    @Test
+    void hoardersCartFarMoreThanTheyBuy() {
+        int normalCarts = 0;
+        int normalBuys = 0;
+        for (String u : usersOfType("")) {
+            for (String[] e : byUser.getOrDefault(u, List.of())) {
+                normalCarts += e[2].equals("cart") ? 1 : 0;
+                normalBuys += e[2].equals("buy") ? 1 : 0;
+            }
+        }
+        double normalRatio = (double) normalCarts / normalBuys;
+        List<String> hoarders = usersOfType("cart_hoarding");
+        int heavy = 0;
+        for (String u : hoarders) {
+            long carts = byUser.get(u).stream().filter(e -> e[2].equals("cart")).count();
+            long buys = byUser.get(u).stream().filter(e -> e[2].equals("buy")).count();
+            assertThat(carts).as(u).isGreaterThanOrEqualTo(4);
+            heavy += carts > 3 * normalRatio * (buys + 1) ? 1 : 0;
+        }
+        assertThat(heavy).isGreaterThan(hoarders.size() * 2 / 3);
+    }
+
+    @Test
+    void cadenceBotsRepeatOneActionAtANearFixedIntervalOfTheirOwn() {
+        List<String> bots = usersOfType("cadence_bot");
+        Set<String> intervals = new HashSet<>();
+        Set<String> actions = new HashSet<>();
+        for (String u : bots) {
+            String note = truth.get(u)[3];
+            String action = note.substring(0, note.indexOf(' '));
+            actions.add(action);
+            intervals.add(note.replaceAll("^.*every (\\S+)s.*$", "$1"));
+            assertThat(sessions(byUser.get(u))).as(u).anySatisfy(s -> {
+                assertThat(s).hasSizeGreaterThanOrEqualTo(5);
+                assertThat(s).allMatch(e -> e[2].equals(action));
+                assertThat(gapStdDev(s)).isLessThanOrEqualTo(Math.max(1.0, 0.3 * meanGap(s)));
+            });
+        }
+        assertThat(intervals.size()).isGreaterThan(bots.size() * 3 / 4);
+        assertThat(actions.size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void someFraudstersAreSubtle() {
         long subtle = truth.values().stream().filter(r -> r[3].endsWith("; subtle")).count();
         assertThat(subtle).isBetween((long) (summary.fraudUsers() * 0.15), (long) (summary.fraudUsers() * 0.45));
+    }
+
+    static double meanGap(List<String[]> s) {
+        return (double) (epoch(s.get(s.size() - 1)) - epoch(s.get(0))) / (s.size() - 1);
     }
 
     static double gapStdDev(List<String[]> s) {

@@ -45,6 +45,11 @@ import java.util.SplittableRandom;
  * max_len (200), lr (0.002), gaps (true), session_gap_minutes (30), aggregate (top5_mean),
  * supervised (auto|off), top_k (3), top_g (9), complete_sessions (false), threshold_quantile (0.99: the stored
  * threshold for workspaces without labels flags users above this quantile of the training users' scores).
+ *
+ * <p>Two-sided user scores ({@code aggregate=mean_z} or {@code two_sided}): after training, the training users'
+ * step scores give {@link LengthNorms} (per length bucket, median and robust scale of the mean surprisal, its
+ * spread and the top-5 mean), stored with the model; a user is scored by how far it lies from its length's
+ * peers in either direction, so a script far more predictable than people is anomalous too.
  */
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
@@ -61,6 +66,8 @@ public final class LstmDetector implements Detector {
     private double unsupervisedThreshold = Double.NaN;
     private int thresholdUsers;
     private UserAggregate aggregate = UserAggregate.TOP5_MEAN;
+    /** The training users' step-score statistics per length, for the two-sided aggregates; null in old model files. */
+    private LengthNorms norms;
     private LogisticHead head;
     private ObjectNode trainingSummary = ModelFile.json().createObjectNode();
     private ObjectNode metrics = ModelFile.json().createObjectNode();
@@ -138,6 +145,11 @@ public final class LstmDetector implements Detector {
             losses.add(loss);
             p.metric("loss", e + 1, loss);
         }
+        // the training users' step scores: their length norms (two-sided aggregates) and the label-free threshold
+        norms = null;
+        p.progress(epochs / (epochs + 1.0), "scoring the " + normal.size() + " training users (length norms, threshold)");
+        Scores own = scoreUnsupervised(normal, ProgressListener.NONE);
+        norms = LengthNorms.fit(own.users().stream().map(UserScores::steps).toList());
         // supervised head on labelled users (all of them, including those left out of LSTM training)
         head = null;
         Map<String, Object> details = new LinkedHashMap<>();
@@ -153,9 +165,8 @@ public final class LstmDetector implements Detector {
         unsupervisedThreshold = Double.NaN;
         thresholdUsers = 0;
         if (head == null) {
-            p.progress(epochs / (epochs + 1.0), "scoring the " + normal.size() + " training users for the threshold");
-            Scores own = scoreUnsupervised(normal, ProgressListener.NONE);
-            double[] v = own.users().stream().mapToDouble(UserScores::score).filter(Double::isFinite).sorted().toArray();
+            double[] v = own.users().stream().mapToDouble(u -> aggregate.of(u.steps(), u.ranks(), topG, norms))
+                    .filter(Double::isFinite).sorted().toArray();
             if (v.length > 0) {
                 unsupervisedThreshold = Math.nextUp(quantile(v, thresholdQuantile));
                 thresholdUsers = v.length;
@@ -227,7 +238,7 @@ public final class LstmDetector implements Detector {
     private double[] headFeatures(UserScores u) {
         double[] f = UserAggregate.features(u.steps());
         double[] out = Arrays.copyOf(f, f.length + 1);
-        out[f.length] = aggregate.of(u.steps(), u.ranks(), topG);
+        out[f.length] = aggregate.of(u.steps(), u.ranks(), topG, norms);
         return out;
     }
 
@@ -373,7 +384,9 @@ public final class LstmDetector implements Detector {
             steps[i] = s;
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
-        return new UserScores(userId, aggregate.of(steps, ranks, topG), steps, expected, ranks);
+        // while the norms are being fitted (from these very scores) a two-sided user score is not known yet
+        double score = aggregate.usesNorms() && norms == null ? Double.NaN : aggregate.of(steps, ranks, topG, norms);
+        return new UserScores(userId, score, steps, expected, ranks);
     }
 
     /**
@@ -529,6 +542,9 @@ public final class LstmDetector implements Detector {
             h.set("std", array(head.std));
             h.set("w", array(head.w));
         }
+        if (norms != null) {
+            m.set("length_norms", norms.toJson());
+        }
         m.set("training", trainingSummary);
         m.set("metrics", metrics);
         float[] p = net.parameters();
@@ -595,6 +611,12 @@ public final class LstmDetector implements Detector {
                 throw new UserFacingException("LSTM model file is corrupt: top_g " + d.topG + " is below 1");
             }
             d.aggregate = UserAggregate.parse(p.path("aggregate").asText("top5_mean"));
+            JsonNode ln = m.path("length_norms");
+            d.norms = ln.isObject() ? LengthNorms.fromJson(ln) : null;
+            if (d.aggregate.usesNorms() && d.norms == null) {
+                throw new UserFacingException("LSTM model file is corrupt: aggregate " + d.aggregateName()
+                        + " but no length_norms");
+            }
             byte[] raw = f.entry("params.f32");
             if (raw.length != d.net.parameterCount() * 4) {
                 throw new UserFacingException("LSTM model file is truncated or corrupt: " + raw.length
@@ -642,7 +664,7 @@ public final class LstmDetector implements Detector {
 
     /** {@code u}'s score under another aggregate of its step scores and ranks (this model's top g). */
     public double aggregate(String name, UserScores u) {
-        return UserAggregate.parse(name).of(u.steps(), u.ranks(), topG);
+        return UserAggregate.parse(name).of(u.steps(), u.ranks(), topG, norms);
     }
 
     /** The aggregate this model scores users with. */

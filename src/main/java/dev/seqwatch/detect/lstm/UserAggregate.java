@@ -13,7 +13,18 @@ enum UserAggregate {
     /** DeepLog's criterion: how many steps ranked outside the model's top g. */
     TOPG_COUNT,
     /** The share of a user's steps that ranked outside the top g. */
-    TOPG_SHARE;
+    TOPG_SHARE,
+    /**
+     * Two-sided: how far the user's mean surprisal lies from the training users of its length, in either
+     * direction ({@code |robust z|}, {@link LengthNorms}): far more predictable counts as much as far more surprising.
+     */
+    MEAN_Z,
+    /**
+     * Two-sided: the largest of {@code |z|} of the mean surprisal, {@code |z|} of its spread (both tails:
+     * too regular or too erratic for the length) and the upper-tail z of the top-5 mean (a few very
+     * surprising steps), all against the training users of the user's length.
+     */
+    TWO_SIDED;
 
     static UserAggregate parse(String s) {
         try {
@@ -29,8 +40,38 @@ enum UserAggregate {
         return this == TOPG_COUNT || this == TOPG_SHARE;
     }
 
+    /** Needs the training users' length norms: the two-sided aggregates. */
+    boolean usesNorms() {
+        return this == MEAN_Z || this == TWO_SIDED;
+    }
+
+    /**
+     * The user score from step surprisals, (for the rank aggregates) step ranks against top {@code g}, and
+     * (for the two-sided ones) the training users' norms; a user without a finite step scores 0.
+     */
+    double of(double[] steps, int[] ranks, int g, LengthNorms norms) {
+        if (usesNorms()) {
+            if (norms == null) {
+                throw new dev.seqwatch.common.UserFacingException("aggregate " + name().toLowerCase(Locale.ROOT)
+                        + " needs the training users' length norms, which this model does not have (trained before"
+                        + " two-sided scores existed): train it again");
+            }
+            double[] z = norms.z(steps);
+            if (z == null) {
+                return 0;
+            }
+            double meanZ = Math.abs(z[LengthNorms.MEAN]);
+            return this == MEAN_Z ? meanZ
+                    : Math.max(meanZ, Math.max(Math.abs(z[LengthNorms.SPREAD]), Math.max(0, z[LengthNorms.TOP5])));
+        }
+        return of(steps, ranks, g);
+    }
+
     /** The user score from step surprisals and (for the rank aggregates) step ranks against top {@code g}. */
     double of(double[] steps, int[] ranks, int g) {
+        if (usesNorms()) {
+            throw new IllegalStateException(this + " needs length norms");
+        }
         if (!usesRanks()) {
             return of(steps);
         }
@@ -46,8 +87,8 @@ enum UserAggregate {
     }
 
     double of(double[] steps) {
-        if (usesRanks()) {
-            throw new IllegalStateException(this + " needs step ranks");
+        if (usesRanks() || usesNorms()) {
+            throw new IllegalStateException(this + " needs step ranks or length norms");
         }
         double[] s = finite(steps);
         if (s.length == 0) {
@@ -60,7 +101,7 @@ enum UserAggregate {
             case TOP5_MEAN -> topMean(s, 5);
             case P90 -> s[(int) Math.min(s.length - 1, Math.floor(0.9 * (s.length - 1) + 0.5))];
             case SUM -> Arrays.stream(s).sum();
-            case TOPG_COUNT, TOPG_SHARE -> throw new IllegalStateException(this + " needs step ranks");
+            case TOPG_COUNT, TOPG_SHARE, MEAN_Z, TWO_SIDED -> throw new IllegalStateException(this + " needs step ranks or norms");
         };
     }
 

@@ -92,12 +92,17 @@ public final class WorkspaceModel {
         dataVersion.set(dataVersion.get() + 1);
     }
 
-    /** Shows a label that was just stored, in the queue and in the label set. */
+    /** Shows a label that was just stored, in the queue and in the label set; a retraction unlabels the user. */
     public void applyLabel(Label l) {
-        labels.put(l.userId(), l);
+        Label current = l.retraction() ? null : l;
+        if (current == null) {
+            labels.remove(l.userId());
+        } else {
+            labels.put(l.userId(), l);
+        }
         Integer i = rowIndex.get(l.userId());
         if (i != null) {
-            rows.set(i, rows.get(i).withLabel(l));
+            rows.set(i, rows.get(i).withLabel(current));
         }
         labelSet.set(new LabelSet(labels.values()));
     }

@@ -191,12 +191,55 @@ class ViewModelTest {
         assertThat(l.history()).hasSize(3);
         assertThat(l.canUndoProperty().get()).isFalse();
 
-        model.open("u7", -1); // unlabelled: the first label cannot be undone into "unlabelled"
+        model.open("u7", -1); // unlabelled: undo of its first label retracts it, as a new row
+        assertThat(l.canRetractProperty().get()).isFalse();
         l.labelNormal();
+        assertThat(l.canRetractProperty().get()).isTrue();
         l.undo();
-        assertThat(l.messageProperty().get()).contains("Cannot undo the first label");
+        assertThat(l.messageProperty().get()).isEqualTo("Undone: u7 is unlabelled again");
         List<Label> u7 = ws.read(c -> new LabelDao().history(c, "u7"));
-        assertThat(u7).hasSize(1);
+        assertThat(u7).hasSize(2);
+        assertThat(u7.get(1).retraction()).isTrue();
+        assertThat(u7.get(1).supersedes()).isEqualTo(u7.get(0).id());
+        assertThat(u7.get(1).analyst()).isEqualTo("alice");
+        assertThat(l.currentProperty().get()).isEqualTo("unlabelled");
+        assertThat(model.row("u7").label()).isNull();
+        assertThat(model.labelSetProperty().get().isLabelled("u7")).isFalse();
+        assertThat(ws.read(c -> new LabelDao().current(c)).isLabelled("u7")).isFalse();
+        assertThat(l.canUndoProperty().get()).isFalse();
+        assertThat(l.canRetractProperty().get()).isFalse();
+        assertThat(l.history().get(0)).contains("retracted (unlabelled)");
+        l.undo();
+        assertThat(l.messageProperty().get()).contains("Nothing to undo for u7");
+        assertThat(historySize("u7")).isEqualTo(2);
+    }
+
+    @Test
+    void retractTakesBackAnOlderLabelAndUndoRestoresIt() {
+        LabellingViewModel l = new LabellingViewModel(model);
+        model.reload(null);
+        model.open("u2", -1); // labelled by "tester" before this session: nothing to undo, but retractable
+        Label before = model.currentLabel("u2");
+        assertThat(before).isNotNull();
+        assertThat(l.canUndoProperty().get()).isFalse();
+        assertThat(l.canRetractProperty().get()).isTrue();
+        int rows = historySize("u2");
+        l.noteProperty().set("labelled by mistake");
+        l.retract();
+        assertThat(historySize("u2")).isEqualTo(rows + 1);
+        Label r = ws.read(c -> new LabelDao().history(c, "u2")).get(rows);
+        assertThat(r.retraction()).isTrue();
+        assertThat(r.note()).isEqualTo("labelled by mistake");
+        assertThat(model.row("u2").label()).isNull();
+        assertThat(l.messageProperty().get()).contains("Retracted").contains("u2");
+        l.retract(); // nothing left to take back: no row
+        assertThat(historySize("u2")).isEqualTo(rows + 1);
+        assertThat(l.messageProperty().get()).isEqualTo("u2 is unlabelled: nothing to retract");
+        assertThat(l.canUndoProperty().get()).isTrue();
+        l.undo();
+        assertThat(historySize("u2")).isEqualTo(rows + 2);
+        assertThat(model.row("u2").label().fraud()).isEqualTo(before.fraud());
+        assertThat(ws.read(c -> new LabelDao().current(c)).get("u2").fraud()).isEqualTo(before.fraud());
     }
 
     private int historySize(String user) {
