@@ -54,6 +54,8 @@ import java.util.SplittableRandom;
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
     static final int SCORE_BATCH = 256;
+    /** Far above what training produces (|w| stays below 100 here), far below float overflow in a gate. */
+    static final float MAX_ABS_WEIGHT = 1e4f;
 
     private TokenScheme scheme;
     private LstmNet net;
@@ -622,10 +624,16 @@ public final class LstmDetector implements Detector {
             }
             float[] w = new float[raw.length / 4];
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
+            for (int i = 0; i < w.length; i++) {
+                if (!Float.isFinite(w[i]) || Math.abs(w[i]) > MAX_ABS_WEIGHT) {
+                    throw new UserFacingException("LSTM model file is corrupt: weight " + i + " is " + w[i]
+                            + " (weights must be finite and within +-" + MAX_ABS_WEIGHT + ")");
+                }
+            }
             d.net.setParameters(w);
             JsonNode h = m.path("supervised_head");
             if (h.isObject()) {
-                d.head = new LogisticHead(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
+                d.head = LogisticHead.loaded(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
             }
             d.trainingSummary = m.path("training").isObject() ? (ObjectNode) m.path("training") : ModelFile.json().createObjectNode();
             d.metrics = m.path("metrics").isObject() ? (ObjectNode) m.path("metrics") : ModelFile.json().createObjectNode();
@@ -636,8 +644,14 @@ public final class LstmDetector implements Detector {
     }
 
     private static double[] doubles(JsonNode a) {
+        if (!a.isArray()) {
+            throw new IllegalArgumentException("supervised head: expected an array of numbers");
+        }
         double[] v = new double[a.size()];
         for (int i = 0; i < v.length; i++) {
+            if (!a.get(i).isNumber()) {
+                throw new IllegalArgumentException("supervised head: '" + a.get(i) + "' is not a number");
+            }
             v[i] = a.get(i).asDouble();
         }
         return v;
