@@ -382,7 +382,8 @@ public final class ModelFile {
                         + MAX_RATIO + " times the file size (a ZIP bomb?)");
             }
             if (n > limit) {
-                throw new UserFacingException(file + ": refused, model entry '" + name + "' is larger than allowed");
+                throw new UserFacingException(file + ": refused, model entry '" + name + "' is larger than allowed ("
+                        + (limit >> 20) + " MB at this heap size; run with a larger -Xmx if the model is genuine)");
             }
             out.write(buf, 0, r);
         }

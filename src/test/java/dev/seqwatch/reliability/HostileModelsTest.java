@@ -244,4 +244,50 @@ class HostileModelsTest {
         assertThatThrownBy(() -> ModelFile.read(g)).isInstanceOf(UserFacingException.class)
                 .hasMessageContaining("the manifest declares").hasMessageContaining("at this heap size");
     }
+
+    /**
+     * Item 8 as reported: a model ZIP of about 1 MB that inflates, below the ZIP-bomb ratio, far beyond
+     * what a 512 MB heap holds crashed {@code score} with OutOfMemoryError. Now the heap bound refuses it
+     * with one line, in a fresh JVM at -Xmx512m, and the workspace gets no version.
+     */
+    @Test
+    void aModelBombBelowTheRatioCapIsRefusedByTheHeapBoundInA512MbJvm() throws Exception {
+        byte[] block = new byte[1 << 20];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < block.length; i += 400) {
+            block[i] = (byte) rnd.nextInt(256); // sparse noise: deflates about 100-200x, not 1000x
+        }
+        Map<String, byte[]> entries = unzip(MODELS.get("markov"));
+        ObjectNode m = (ObjectNode) ModelFile.json().readTree(entries.get("manifest.json"));
+        m.remove("integrity"); // an older file: only the ratio cap and the heap bound apply
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        int megabytes = 0;
+        try (ZipOutputStream z = new ZipOutputStream(bo)) {
+            z.putNextEntry(new ZipEntry("manifest.json"));
+            z.write(ModelFile.json().writeValueAsBytes(m));
+            z.putNextEntry(new ZipEntry("markov.bin"));
+            for (; megabytes < 400; megabytes++) {
+                z.write(block);
+            }
+        }
+        byte[] bomb = bo.toByteArray();
+        double ratio = (double) megabytes * (1 << 20) / bomb.length;
+        assertThat(ratio).as("inflation ratio of the test bomb").isBetween(60.0, 199.0);
+        Path f = Files.write(dir.resolve("bomb-" + bomb.length + ".swm"), bomb);
+        Path db = dir.resolve("bomb-ws");
+        try (Workspace ws = TinySessions.openFresh(db)) {
+            TinySessions.store(ws, TinySessions.generate(10, 2, 4), false);
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                "dev.seqwatch.Main", "score", "--db", db.toString(), "--model", f.toString()));
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("child finished").isTrue();
+        String text = Files.readString(err);
+        assertThat(p.exitValue()).as(text).isEqualTo(1);
+        assertThat(text).contains(f + ": refused, model entry 'markov.bin' is larger than allowed")
+                .doesNotContain("OutOfMemoryError").doesNotContain("internal error");
+        assertThat(cli("models", "--db", db.toString()).out()).startsWith("no model versions yet");
+    }
 }

@@ -385,7 +385,9 @@ public final class LstmDetector implements Detector {
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
         // while the norms are being fitted (from these very scores) a two-sided user score is not known yet
-        double score = aggregate.usesNorms() && norms == null ? Double.NaN : aggregate.of(steps, ranks, topG, norms);
+        // (only fit's own pass over its training users gets here without norms; it reads the steps, and
+        // Scores refuses non-finite user scores, so the placeholder is 0, never passed on)
+        double score = aggregate.usesNorms() && norms == null ? 0.0 : aggregate.of(steps, ranks, topG, norms);
         return new UserScores(userId, score, steps, expected, ranks);
     }
 
