@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 LstmBenchCommand.class,
                 BenchHdfsCommand.class,
                 BenchAggregatesCommand.class,
+                BenchFewLabelsCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -100,7 +100,8 @@ public final class ExportCommand implements Runnable {
 
     @Command(name = "labels", mixinStandardHelpOptions = true,
             description = "The whole label history (every row, oldest first, with analyst, time, what it superseded "
-                    + "and whether it is the user's current label) as CSV.")
+                    + "and whether it is the user's current label) as CSV. A row labelled 'retracted' takes the "
+                    + "user's label back: a user whose latest row is one is unlabelled (no row current).")
     static final class Labels extends WorkspaceExport {
         @Option(names = "--out", required = true, description = "CSV file to write")
         Path out;

@@ -13,6 +13,9 @@ public final class LabelSet {
     public LabelSet(Collection<Label> currentLabels) {
         current = new HashMap<>(currentLabels.size() * 2);
         for (Label l : currentLabels) {
+            if (l.retraction()) {
+                throw new IllegalArgumentException("a retraction is not a current label (user " + l.userId() + ")");
+            }
             current.put(l.userId(), l);
         }
     }

@@ -258,7 +258,11 @@ public final class ExportService {
         return users.size();
     }
 
-    /** Writes every label row ever written (the audit trail), oldest first; returns how many rows. */
+    /**
+     * Writes every label row ever written (the audit trail), oldest first; returns how many rows. A row
+     * whose label is {@code retracted} takes the user's label back: when it is the user's latest row, the
+     * user is unlabelled and none of its rows is current (as in training, evaluation and the queue).
+     */
     public int writeLabelHistoryCsv(Path out, ProgressListener p) {
         refuseOverWorkspace(out);
         p.progress(0, "reading the label history");
@@ -268,7 +272,7 @@ public final class ExportService {
             csv.row("id", "user_id", "label", "fraud_type", "note", "analyst", "created_at", "supersedes", "current");
             for (Label l : all) {
                 Label cur = current.get(l.userId());
-                csv.row(Long.toString(l.id()), l.userId(), l.fraud() ? "fraud" : "normal", l.fraudType(),
+                csv.row(Long.toString(l.id()), l.userId(), l.kind(), l.fraudType(),
                         l.note(), l.analyst(), l.createdAt().toString(),
                         l.supersedes() == 0 ? "" : Long.toString(l.supersedes()),
                         Boolean.toString(cur != null && cur.id() == l.id()));
@@ -283,7 +287,13 @@ public final class ExportService {
         for (Label l : all) {
             latest.merge(l.userId(), l, (a, b) -> b.id() > a.id() ? b : a);
         }
-        return new ArrayList<>(latest.values());
+        List<Label> out = new ArrayList<>(latest.size());
+        for (Label l : latest.values()) {
+            if (!l.retraction()) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- HTML

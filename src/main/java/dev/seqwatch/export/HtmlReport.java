@@ -110,7 +110,7 @@ final class HtmlReport {
                 td(Long.toString(l.id()));
                 td(TIME.format(l.createdAt()));
                 td(l.analyst());
-                td(l.fraud() ? "fraud" : "normal");
+                td(l.retraction() ? "retracted (unlabelled from here)" : l.kind());
                 td(l.fraudType());
                 td(l.note());
                 b.append("</tr>\n");

@@ -97,6 +97,21 @@ public final class EventDao {
         return users.size();
     }
 
+    /**
+     * How many events each user has, from the user tables of the blocks (their events are not decoded);
+     * a user whose events span several imports is summed.
+     */
+    public java.util.Map<String, Integer> eventsPerUser(Connection c) throws SQLException {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        for (BlockRef b : blocks(c)) {
+            EventBlock.Users u = blockUsers(c, b);
+            for (int i = 0; i < u.ids().length; i++) {
+                out.merge(u.ids()[i], u.start()[i + 1] - u.start()[i], Integer::sum);
+            }
+        }
+        return out;
+    }
+
     /** Every user's sequence. */
     public SequenceSet loadAll(Connection c, ProgressListener p) throws SQLException {
         List<BlockRef> blocks = blocks(c);

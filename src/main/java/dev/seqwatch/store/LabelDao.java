@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The append-only label history. Adding a label never changes an older row: the new row names the
- * row it supersedes, and the current label of a user is its latest row.
+ * row it supersedes, and the current label of a user is its latest row, unless that row is a
+ * retraction ({@code label = 'retracted'}): then the user is unlabelled.
  */
 public final class LabelDao {
 
@@ -61,16 +62,53 @@ public final class LabelDao {
         return out;
     }
 
-    /** The current label of every labelled user. */
-    public LabelSet current(Connection c) throws SQLException {
-        return new LabelSet(query(c, "SELECT * FROM label l WHERE id = (SELECT MAX(id) FROM label m WHERE m.user_id = l.user_id)"));
+    /**
+     * Appends a retraction of {@code userId}'s current label (the user is unlabelled from this row on) and
+     * returns it; null, and nothing written, when the user has no current label.
+     */
+    public Label retract(Connection c, String userId, String note, String analyst) throws SQLException {
+        Label latest = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM label WHERE id = (SELECT MAX(id) FROM label WHERE user_id = ?)")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    latest = row(rs);
+                }
+            }
+        }
+        if (latest == null || latest.retraction()) {
+            return null;
+        }
+        Instant now = Instant.now();
+        long id;
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO label (user_id, label, fraud_type, note, analyst, "
+                + "created_at, supersedes) VALUES (?, 'retracted', NULL, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ins.setString(1, userId);
+            ins.setString(2, note);
+            ins.setString(3, analyst);
+            ins.setTimestamp(4, Timestamp.from(now));
+            ins.setLong(5, latest.id());
+            ins.executeUpdate();
+            try (ResultSet keys = ins.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        return new Label(id, userId, false, null, note, analyst, now, latest.id(), true);
     }
 
-    /** Every row ever written for {@code userId}, oldest first. */
+    /** The current label of every labelled user (a user whose latest row is a retraction is unlabelled). */
+    public LabelSet current(Connection c) throws SQLException {
+        return new LabelSet(query(c, "SELECT * FROM label l WHERE id = (SELECT MAX(id) FROM label m WHERE m.user_id = l.user_id)"
+                + " AND label <> 'retracted'"));
+    }
+
+    /** Every row ever written for {@code userId} (retractions included), oldest first. */
     public List<Label> history(Connection c, String userId) throws SQLException {
         return query(c, "SELECT * FROM label WHERE user_id = ? ORDER BY id", userId);
     }
 
+    /** Every row ever written (retractions included), oldest first. */
     public List<Label> all(Connection c) throws SQLException {
         return query(c, "SELECT * FROM label ORDER BY id");
     }
@@ -92,12 +130,17 @@ public final class LabelDao {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Label(rs.getLong("id"), rs.getString("user_id"), "fraud".equals(rs.getString("label")),
-                            rs.getString("fraud_type"), rs.getString("note"), rs.getString("analyst"),
-                            rs.getTimestamp("created_at").toInstant(), rs.getLong("supersedes")));
+                    out.add(row(rs));
                 }
             }
         }
         return out;
+    }
+
+    private static Label row(ResultSet rs) throws SQLException {
+        String kind = rs.getString("label");
+        return new Label(rs.getLong("id"), rs.getString("user_id"), "fraud".equals(kind),
+                rs.getString("fraud_type"), rs.getString("note"), rs.getString("analyst"),
+                rs.getTimestamp("created_at").toInstant(), rs.getLong("supersedes"), "retracted".equals(kind));
     }
 }

@@ -50,19 +50,41 @@ public final class InvestigationService {
         return analyst;
     }
 
-    /** The users of the active model ranked by score, with the current labels. */
+    /**
+     * The users of the active model ranked by score, with the current labels. Before any model is active
+     * the imported users are listed unscored (score NaN), most events first (ties by id), and
+     * {@code eventsPerUser} holds their event counts (empty when scored).
+     */
     public record QueueSnapshot(Optional<ModelDao.ModelRecord> model, List<ScoreDao.UserScoreRow> users,
-                                LabelSet labels, long events, long userCount) {
+                                LabelSet labels, long events, long userCount, Map<String, Integer> eventsPerUser) {
+        public QueueSnapshot(Optional<ModelDao.ModelRecord> model, List<ScoreDao.UserScoreRow> users,
+                             LabelSet labels, long events, long userCount) {
+            this(model, users, labels, events, userCount, Map.of());
+        }
+
+        /** True when the users are listed by event count because no model has scored them. */
+        public boolean unscored() {
+            return model.isEmpty() && !eventsPerUser.isEmpty();
+        }
     }
 
     public QueueSnapshot loadQueue() {
         return ws.read(c -> {
             Optional<ModelDao.ModelRecord> m = models.active(c);
-            List<ScoreDao.UserScoreRow> rows = m.isPresent() ? scores.userScores(c, m.get().id()) : List.of();
-            // counting distinct users of 10M events takes seconds: only needed when nothing is scored
             long eventCount = ImportDaoCounts.storedEvents(c);
-            long userCount = m.isPresent() ? rows.size() : events.countUsers(c);
-            return new QueueSnapshot(m, rows, labels.current(c), eventCount, userCount);
+            if (m.isPresent()) {
+                List<ScoreDao.UserScoreRow> rows = scores.userScores(c, m.get().id());
+                return new QueueSnapshot(m, rows, labels.current(c), eventCount, rows.size());
+            }
+            // nothing scored yet: the imported users by event count, so an import visibly worked
+            Map<String, Integer> perUser = events.eventsPerUser(c);
+            List<Map.Entry<String, Integer>> order = new java.util.ArrayList<>(perUser.entrySet());
+            order.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            List<ScoreDao.UserScoreRow> rows = new java.util.ArrayList<>(order.size());
+            for (Map.Entry<String, Integer> e : order) {
+                rows.add(new ScoreDao.UserScoreRow(e.getKey(), Double.NaN, rows.size() + 1));
+            }
+            return new QueueSnapshot(m, rows, labels.current(c), eventCount, perUser.size(), perUser);
         });
     }
 
@@ -117,6 +139,22 @@ public final class InvestigationService {
         }
         String n = note == null || note.isBlank() ? null : note.strip();
         return ws.write(c -> labels.append(c, List.of(new LabelDao.NewLabel(userId, fraud, fraudType, n, analyst)))).get(0);
+    }
+
+    /**
+     * Takes back {@code userId}'s current label with a new audited row (the history keeps the label it
+     * retracts): the user is unlabelled again for the queue, training, evaluation and exports.
+     */
+    public Label retractLabel(String userId, String note) {
+        if (userId == null || userId.isBlank()) {
+            throw new UserFacingException("no user selected to retract the label of");
+        }
+        String n = note == null || note.isBlank() ? null : note.strip();
+        Label r = ws.write(c -> labels.retract(c, userId, n, analyst));
+        if (r == null) {
+            throw new UserFacingException(userId + " has no label to retract");
+        }
+        return r;
     }
 
     /** One event of a user's timeline with its step score and the model's expectation. */

@@ -82,8 +82,9 @@ public final class ModelService {
             if (rowDetector.startsWith("ensemble:")) {
                 boolean stacked = rowDetector.endsWith("stacked");
                 // stacking needs the fraud users in the training set, so they are not excluded
+                // the combination the row measured: stacked, or the rank average
                 return new TrainRequest("ensemble", 0, seed, labels && !stacked,
-                        Map.of("members", String.join(",", compared)), true);
+                        Map.of("members", String.join(",", compared), "combination", stacked ? "stacked" : "rank-average"), true);
             }
             return new TrainRequest(rowDetector, 0, seed, labels, Map.of(), true);
         }

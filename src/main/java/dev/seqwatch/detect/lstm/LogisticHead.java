@@ -5,18 +5,18 @@ package dev.seqwatch.detect.lstm;
  * users by full-batch gradient descent. Written by hand: a dozen features and a few thousand users do
  * not justify another ML dependency, and every step is deterministic.
  */
-final class LogisticHead {
-    final double[] mean;
-    final double[] std;
-    final double[] w; // last entry is the intercept
+public final class LogisticHead {
+    public final double[] mean;
+    public final double[] std;
+    public final double[] w; // last entry is the intercept
 
-    LogisticHead(double[] mean, double[] std, double[] w) {
+    public LogisticHead(double[] mean, double[] std, double[] w) {
         this.mean = mean;
         this.std = std;
         this.w = w;
     }
 
-    static LogisticHead fit(double[][] x, boolean[] y, double l2, int iterations) {
+    public static LogisticHead fit(double[][] x, boolean[] y, double l2, int iterations) {
         int n = x.length;
         int d = x[0].length;
         double[] mean = new double[d];

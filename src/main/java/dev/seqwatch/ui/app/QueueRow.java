@@ -2,11 +2,23 @@ package dev.seqwatch.ui.app;
 
 import dev.seqwatch.common.Label;
 
-/** One user in the queue: rank and score under the active model and the current label (null = unlabelled). */
-public record QueueRow(int rank, String userId, double score, Label label) {
+/**
+ * One user in the queue: rank and score under the active model and the current label (null = unlabelled).
+ * Before any model scored the users, {@code score} is NaN, the rank orders by event count and
+ * {@code events} is the user's event count (-1 when scored).
+ */
+public record QueueRow(int rank, String userId, double score, Label label, int events) {
+
+    public QueueRow(int rank, String userId, double score, Label label) {
+        this(rank, userId, score, label, -1);
+    }
 
     public QueueRow withLabel(Label l) {
-        return new QueueRow(rank, userId, score, l);
+        return new QueueRow(rank, userId, score, l, events);
+    }
+
+    public boolean scored() {
+        return !Double.isNaN(score);
     }
 
     /** "fraud · click_farming", "normal" or "" for the queue's label column. */

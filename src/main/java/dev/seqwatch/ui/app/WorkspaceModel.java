@@ -46,6 +46,7 @@ public final class WorkspaceModel {
     private final ObjectProperty<String> status = new SimpleObjectProperty<>("");
     private long eventCount;
     private long userCount;
+    private boolean unscored;
 
     public WorkspaceModel(InvestigationService service, TaskExecutor tasks) {
         this.service = service;
@@ -82,8 +83,10 @@ public final class WorkspaceModel {
         rowIndex.clear();
         for (var u : q.users()) {
             rowIndex.put(u.userId(), list.size());
-            list.add(new QueueRow(u.rank(), u.userId(), u.score(), labels.get(u.userId())));
+            list.add(new QueueRow(u.rank(), u.userId(), u.score(), labels.get(u.userId()),
+                    q.eventsPerUser().getOrDefault(u.userId(), -1)));
         }
+        unscored = q.unscored();
         eventCount = q.events();
         userCount = q.userCount();
         activeModel.set(q.model().orElse(null));
@@ -92,12 +95,17 @@ public final class WorkspaceModel {
         dataVersion.set(dataVersion.get() + 1);
     }
 
-    /** Shows a label that was just stored, in the queue and in the label set. */
+    /** Shows a label that was just stored, in the queue and in the label set; a retraction unlabels the user. */
     public void applyLabel(Label l) {
-        labels.put(l.userId(), l);
+        Label current = l.retraction() ? null : l;
+        if (current == null) {
+            labels.remove(l.userId());
+        } else {
+            labels.put(l.userId(), l);
+        }
         Integer i = rowIndex.get(l.userId());
         if (i != null) {
-            rows.set(i, rows.get(i).withLabel(l));
+            rows.set(i, rows.get(i).withLabel(current));
         }
         labelSet.set(new LabelSet(labels.values()));
     }
@@ -162,6 +170,11 @@ public final class WorkspaceModel {
 
     public long eventCount() {
         return eventCount;
+    }
+
+    /** True when the queue lists imported users by event count because no model has scored them. */
+    public boolean unscored() {
+        return unscored;
     }
 
     public long userCount() {

@@ -15,6 +15,7 @@ public final class LabellingController {
     @FXML private TextField note;
     @FXML private FlowPane typeButtons;
     @FXML private Button undoButton;
+    @FXML private Button retractButton;
     @FXML private ListView<String> history;
     @FXML private javafx.scene.control.Label message;
 
@@ -28,6 +29,7 @@ public final class LabellingController {
         note.textProperty().bindBidirectional(vm.noteProperty());
         message.textProperty().bind(vm.messageProperty());
         undoButton.disableProperty().bind(vm.canUndoProperty().not());
+        retractButton.disableProperty().bind(vm.canRetractProperty().not());
         history.setItems(vm.history());
         // a row holds time, label, analyst and note: wrap instead of cutting it at the panel's edge
         history.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
@@ -75,6 +77,11 @@ public final class LabellingController {
     @FXML
     private void undo() {
         vm.undo();
+    }
+
+    @FXML
+    private void retract() {
+        vm.retract();
     }
 
     public void focusNote() {

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Labels the selected user (N normal, F fraud, 1-6 a fraud type) with an optional note. Each change
- * is a new audited row; undo writes another row that restores the label the change replaced.
+ * is a new audited row; undo (U, for the user shown) writes another row that restores the label the
+ * change replaced, or a retraction when there was none; Retract takes back the shown user's label.
  */
 public final class LabellingViewModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
@@ -35,6 +36,7 @@ public final class LabellingViewModel {
     private final ReadOnlyStringWrapper current = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final BooleanProperty canUndo = new SimpleBooleanProperty();
+    private final BooleanProperty canRetract = new SimpleBooleanProperty();
     private final ObservableList<String> history = FXCollections.observableArrayList();
     private final Deque<Change> undo = new ArrayDeque<>();
 
@@ -80,7 +82,6 @@ public final class LabellingViewModel {
                 .quiet()
                 .onSuccess(l -> {
                     undo.push(new Change(user, before));
-                    updateCanUndo();
                     note.set("");
                     model.applyLabel(l);
                     message.set("Labelled " + user + " " + describe(l));
@@ -90,7 +91,10 @@ public final class LabellingViewModel {
                 }));
     }
 
-    /** Restores the label that the latest change of this session replaced, as a new audited row. */
+    /**
+     * Undoes this session's latest change of the user shown, as a new audited row: restores the label it
+     * replaced, or retracts the label when it was the user's first (the user is unlabelled again).
+     */
     public void undo() {
         String shown = model.selectedUserProperty().get();
         Change c = undo.stream().filter(x -> x.userId().equals(shown)).findFirst().orElse(null);
@@ -98,23 +102,47 @@ public final class LabellingViewModel {
             message.set(shown == null ? "Select a user first" : "Nothing to undo for " + shown);
             return;
         }
-        if (c.replaced() == null) {
-            undo.remove(c);
-            updateCanUndo();
-            message.set("Cannot undo the first label of " + c.userId()
-                    + ": the label history is append-only and has no 'unlabelled' entry; set the right label instead");
-            return;
-        }
         Label r = c.replaced();
-        model.tasks().execute(BackgroundTask.create("Undoing label",
-                        p -> model.service().setLabel(c.userId(), r.fraud(), r.fraudType(), r.note()))
+        model.tasks().execute(BackgroundTask.create("Undoing label", p -> r == null
+                        ? model.service().retractLabel(c.userId(), null)
+                        : model.service().setLabel(c.userId(), r.fraud(), r.fraudType(), r.note()))
                 .quiet()
                 .onSuccess(l -> {
                     undo.remove(c);
-                    updateCanUndo();
                     model.applyLabel(l);
-                    message.set("Undone: " + c.userId() + " is " + describe(l) + " again");
-                    refresh();
+                    message.set("Undone: " + c.userId() + " is " + (l.retraction() ? "unlabelled" : describe(l)) + " again");
+                    if (c.userId().equals(model.selectedUserProperty().get())) {
+                        refresh();
+                    }
+                }));
+    }
+
+    /**
+     * Takes back the current label of the user shown (whoever set it, in any session) with a new audited
+     * row: the user is unlabelled again everywhere. U undoes it.
+     */
+    public void retract() {
+        String user = model.selectedUserProperty().get();
+        if (user == null) {
+            message.set("Select a user first");
+            return;
+        }
+        Label before = model.currentLabel(user);
+        if (before == null) {
+            message.set(user + " is unlabelled: nothing to retract");
+            return;
+        }
+        String n = note.get();
+        model.tasks().execute(BackgroundTask.create("Retracting label", p -> model.service().retractLabel(user, n))
+                .quiet()
+                .onSuccess(l -> {
+                    undo.push(new Change(user, before));
+                    note.set("");
+                    model.applyLabel(l);
+                    message.set("Retracted " + describe(before) + " of " + user + ": unlabelled");
+                    if (user.equals(model.selectedUserProperty().get())) {
+                        refresh();
+                    }
                 }));
     }
 
@@ -122,6 +150,7 @@ public final class LabellingViewModel {
     private void updateCanUndo() {
         String shown = model.selectedUserProperty().get();
         canUndo.set(shown != null && undo.stream().anyMatch(x -> x.userId().equals(shown)));
+        canRetract.set(shown != null && model.currentLabel(shown) != null);
     }
 
     private void refresh() {
@@ -153,6 +182,9 @@ public final class LabellingViewModel {
     }
 
     static String describe(Label l) {
+        if (l.retraction()) {
+            return "retracted (unlabelled)";
+        }
         if (!l.fraud()) {
             return "normal";
         }
@@ -173,6 +205,11 @@ public final class LabellingViewModel {
 
     public ReadOnlyBooleanProperty canUndoProperty() {
         return canUndo;
+    }
+
+    /** True when the user shown has a label to retract. */
+    public ReadOnlyBooleanProperty canRetractProperty() {
+        return canRetract;
     }
 
     public ObservableList<String> history() {

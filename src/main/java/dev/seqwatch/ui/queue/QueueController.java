@@ -68,14 +68,21 @@ public final class QueueController {
 
         rankColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rank()));
         userColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().userId()));
-        scoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().score()));
+        // before any model, the rows are imported users by event count: the column shows their events
+        scoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().scored() ? c.getValue().score()
+                : c.getValue().events()));
         scoreColumn.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(Number v, boolean empty) {
                 super.updateItem(v, empty);
-                setText(empty || v == null ? null : String.format(Locale.ROOT, "%.3f", v.doubleValue()));
+                setText(empty || v == null ? null : v instanceof Integer n ? String.format(Locale.ROOT, "%,d", n)
+                        : String.format(Locale.ROOT, "%.3f", v.doubleValue()));
             }
         });
+        String scoreHeader = scoreColumn.getText();
+        Runnable header = () -> scoreColumn.setText(vm.unscored() ? resources.getString("queue.events") : scoreHeader);
+        vm.model().dataVersionProperty().addListener(o -> header.run());
+        header.run();
         labelColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().labelText()));
         table.setItems(vm.visibleRows());
         table.setRowFactory(tv -> new TableRow<>() {

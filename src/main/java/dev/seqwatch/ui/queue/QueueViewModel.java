@@ -34,13 +34,17 @@ public final class QueueViewModel {
         }
         summary = Bindings.createStringBinding(() -> {
             if (model.activeModelProperty().get() == null) {
+                if (model.unscored()) {
+                    return String.format(Locale.ROOT, "%,d users imported (%,d events), not scored yet: listed by "
+                            + "event count; train a model in Models to rank them", model.rows().size(), model.eventCount());
+                }
                 return model.rows().isEmpty() && model.userCount() > 0
                         ? "No scored model yet: train one in Models" : "No users yet: import events";
             }
             long flagged = model.rows().stream().filter(model::isFlagged).count();
             return String.format(java.util.Locale.ROOT, "%,d of %,d users shown \u00b7 %,d flagged at the threshold (amber rows)",
                     visible.size(), model.rows().size(), flagged);
-        }, visible, model.rows(), model.activeModelProperty(), model.userThresholdProperty());
+        }, visible, model.rows(), model.activeModelProperty(), model.userThresholdProperty(), model.dataVersionProperty());
     }
 
     private Predicate<QueueRow> predicate() {
@@ -72,6 +76,11 @@ public final class QueueViewModel {
 
     public ObservableStringValue summaryProperty() {
         return summary;
+    }
+
+    /** True when the rows are imported users by event count (no model yet): the score column shows events. */
+    public boolean unscored() {
+        return model.unscored();
     }
 
     public void select(QueueRow r) {

@@ -113,7 +113,8 @@ public final class ThresholdViewModel {
      */
     void rebuild(boolean newData) {
         long gen = ++generation;
-        List<QueueRow> rows = List.copyOf(model.rows());
+        // unscored users (listed by event count before any model) have no place on a score threshold
+        List<QueueRow> rows = model.rows().stream().filter(QueueRow::scored).toList();
         LabelSet labels = model.labelSetProperty().get();
         int modelId = model.activeModelId();
         double knownCalibrated = calibrated;

@@ -232,4 +232,59 @@ class WorkbenchFxTest {
                 () -> views.model().selectedUserProperty().get() + " selected index " + table.getSelectionModel().getSelectedIndex());
         robot.interact(() -> table.scrollTo(0)); // the other tests click rows by their position
     }
+
+    @Test
+    void uOnAFirstLabelRetractsItAndTheButtonsFollowTheUserShown() {
+        var views = app.window().views();
+        TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+        robot.interact(() -> table.scrollTo(0));
+        // an unlabelled user among the first visible rows
+        int index = -1;
+        for (int i = 0; i < 8 && index < 0; i++) {
+            if (table.getItems().get(i).label() == null) {
+                index = i;
+            }
+        }
+        assertThat(index).as("an unlabelled user in the first rows").isNotNegative();
+        String user = table.getItems().get(index).userId();
+        // the row cell showing that user (virtual-flow cells are reused, so not by position)
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").match((javafx.scene.control.TableRow<QueueRow> r) ->
+                r.getItem() != null && user.equals(r.getItem().userId())).queryAs(javafx.scene.Node.class));
+        waitUntil(() -> user.equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
+        javafx.scene.control.Button undo = robot.lookup("#undoButton").queryButton();
+        javafx.scene.control.Button retract = robot.lookup("#retractButton").queryButton();
+        waitUntil(() -> undo.isDisabled() && retract.isDisabled(), () -> "undo " + undo.isDisabled() + " retract " + retract.isDisabled());
+
+        robot.type(KeyCode.N);
+        waitUntil(() -> views.model().row(user).label() != null, () -> "not labelled");
+        waitUntil(() -> !undo.isDisabled() && !retract.isDisabled(), () -> "undo " + undo.isDisabled() + " retract " + retract.isDisabled());
+        robot.type(KeyCode.U);
+        waitUntil(() -> views.model().row(user).label() == null, () -> String.valueOf(views.model().row(user).label()));
+        waitUntil(() -> robot.lookup("#currentLabel").queryLabeled().getText().equals("unlabelled"),
+                () -> robot.lookup("#currentLabel").queryLabeled().getText());
+        waitUntil(() -> undo.isDisabled() && retract.isDisabled(), () -> "undo " + undo.isDisabled() + " retract " + retract.isDisabled());
+        Workspace ws = views.model().service().workspace();
+        List<Label> h = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(h).extracting(Label::kind).containsExactly("normal", "retracted");
+        assertThat(ws.read(c -> new LabelDao().current(c)).isLabelled(user)).isFalse();
+        assertThat(views.model().labelSetProperty().get().isLabelled(user)).isFalse();
+        // U again: nothing left for this user, nothing written
+        robot.type(KeyCode.U);
+        List<Label> again = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(again).hasSize(2);
+
+        // the Retract button takes back a label too; the user shown next has nothing to undo
+        robot.type(KeyCode.F);
+        waitUntil(() -> !retract.isDisabled(), () -> "retract disabled");
+        robot.clickOn(retract);
+        waitUntil(() -> views.model().row(user).label() == null, () -> String.valueOf(views.model().row(user).label()));
+        List<Label> four = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(four).extracting(Label::kind).containsExactly("normal", "retracted", "fraud", "retracted");
+        waitUntil(() -> !undo.isDisabled(), () -> "undo disabled after retract");
+        robot.type(KeyCode.J);
+        String next = table.getItems().get(index + 1).userId();
+        waitUntil(() -> next.equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
+        waitUntil(undo::isDisabled, () -> "undo enabled for " + next);
+        robot.interact(() -> table.scrollTo(0));
+    }
 }

@@ -148,6 +148,50 @@ class ViewModelTest {
     }
 
     @Test
+    void beforeAnyModelTheQueueListsImportedUsersByEventCount(@TempDir Path own) {
+        dev.seqwatch.testing.TinySessions.Session session = dev.seqwatch.testing.TinySessions.generate(12, 3, 4);
+        try (Workspace fresh = Workspace.open(own.resolve("fresh"))) {
+            WorkspaceModel m = new WorkspaceModel(new InvestigationService(fresh, "alice"), tasks);
+            QueueViewModel q = new QueueViewModel(m);
+            ThresholdViewModel t = new ThresholdViewModel(m, Runnable::run, Runnable::run);
+            m.reload(null);
+            assertThat(q.summaryProperty().get()).isEqualTo("No users yet: import events");
+            assertThat(q.visibleRows()).isEmpty();
+
+            dev.seqwatch.testing.TinySessions.store(fresh, session, false); // as an import does, then reload
+            m.reload(null);
+            java.util.Map<String, Long> counts = session.events().stream().collect(java.util.stream.Collectors.groupingBy(
+                    dev.seqwatch.testing.TinySessions.Event::user, java.util.stream.Collectors.counting()));
+            assertThat(q.visibleRows()).hasSize(counts.size());
+            assertThat(q.unscored()).isTrue();
+            assertThat(q.summaryProperty().get()).isEqualTo(String.format(java.util.Locale.ROOT, "%,d users imported (%,d events), "
+                    + "not scored yet: listed by event count; train a model in Models to rank them",
+                    counts.size(), session.events().size()));
+            for (int i = 0; i < q.visibleRows().size(); i++) {
+                QueueRow r = q.visibleRows().get(i);
+                assertThat(r.rank()).isEqualTo(i + 1);
+                assertThat(r.scored()).isFalse();
+                assertThat((long) r.events()).as(r.userId()).isEqualTo(counts.get(r.userId()));
+                if (i > 0) {
+                    QueueRow prev = q.visibleRows().get(i - 1);
+                    assertThat(prev.events() > r.events()
+                            || prev.events() == r.events() && prev.userId().compareTo(r.userId()) < 0).isTrue();
+                }
+            }
+            // unscored users are never flagged, and the threshold panel has no scores to offer
+            assertThat(q.visibleRows()).noneMatch(m::isFlagged);
+            assertThat(t.figuresProperty().get() == null || t.figuresProperty().get().users().flagged() == 0).isTrue();
+            // a user of the list can be opened and labelled before any model
+            LabellingViewModel l = new LabellingViewModel(m);
+            String first = q.visibleRows().get(0).userId();
+            m.open(first, -1);
+            l.labelFraud();
+            assertThat(m.row(first).label().fraud()).isTrue();
+            q.labelFilterProperty().set(dev.seqwatch.ui.queue.QueueFilter.ALL);
+        }
+    }
+
+    @Test
     void topNWithTiedScoresSaysWhoShareTheScore() {
         ThresholdViewModel t = new ThresholdViewModel(model, Runnable::run, Runnable::run);
         double[] s = {5, 4, 3, 3, 3, 1};
@@ -191,12 +235,55 @@ class ViewModelTest {
         assertThat(l.history()).hasSize(3);
         assertThat(l.canUndoProperty().get()).isFalse();
 
-        model.open("u7", -1); // unlabelled: the first label cannot be undone into "unlabelled"
+        model.open("u7", -1); // unlabelled: undo of its first label retracts it, as a new row
+        assertThat(l.canRetractProperty().get()).isFalse();
         l.labelNormal();
+        assertThat(l.canRetractProperty().get()).isTrue();
         l.undo();
-        assertThat(l.messageProperty().get()).contains("Cannot undo the first label");
+        assertThat(l.messageProperty().get()).isEqualTo("Undone: u7 is unlabelled again");
         List<Label> u7 = ws.read(c -> new LabelDao().history(c, "u7"));
-        assertThat(u7).hasSize(1);
+        assertThat(u7).hasSize(2);
+        assertThat(u7.get(1).retraction()).isTrue();
+        assertThat(u7.get(1).supersedes()).isEqualTo(u7.get(0).id());
+        assertThat(u7.get(1).analyst()).isEqualTo("alice");
+        assertThat(l.currentProperty().get()).isEqualTo("unlabelled");
+        assertThat(model.row("u7").label()).isNull();
+        assertThat(model.labelSetProperty().get().isLabelled("u7")).isFalse();
+        assertThat(ws.read(c -> new LabelDao().current(c)).isLabelled("u7")).isFalse();
+        assertThat(l.canUndoProperty().get()).isFalse();
+        assertThat(l.canRetractProperty().get()).isFalse();
+        assertThat(l.history().get(0)).contains("retracted (unlabelled)");
+        l.undo();
+        assertThat(l.messageProperty().get()).contains("Nothing to undo for u7");
+        assertThat(historySize("u7")).isEqualTo(2);
+    }
+
+    @Test
+    void retractTakesBackAnOlderLabelAndUndoRestoresIt() {
+        LabellingViewModel l = new LabellingViewModel(model);
+        model.reload(null);
+        model.open("u2", -1); // labelled by "tester" before this session: nothing to undo, but retractable
+        Label before = model.currentLabel("u2");
+        assertThat(before).isNotNull();
+        assertThat(l.canUndoProperty().get()).isFalse();
+        assertThat(l.canRetractProperty().get()).isTrue();
+        int rows = historySize("u2");
+        l.noteProperty().set("labelled by mistake");
+        l.retract();
+        assertThat(historySize("u2")).isEqualTo(rows + 1);
+        Label r = ws.read(c -> new LabelDao().history(c, "u2")).get(rows);
+        assertThat(r.retraction()).isTrue();
+        assertThat(r.note()).isEqualTo("labelled by mistake");
+        assertThat(model.row("u2").label()).isNull();
+        assertThat(l.messageProperty().get()).contains("Retracted").contains("u2");
+        l.retract(); // nothing left to take back: no row
+        assertThat(historySize("u2")).isEqualTo(rows + 1);
+        assertThat(l.messageProperty().get()).isEqualTo("u2 is unlabelled: nothing to retract");
+        assertThat(l.canUndoProperty().get()).isTrue();
+        l.undo();
+        assertThat(historySize("u2")).isEqualTo(rows + 2);
+        assertThat(model.row("u2").label().fraud()).isEqualTo(before.fraud());
+        assertThat(ws.read(c -> new LabelDao().current(c)).get("u2").fraud()).isEqualTo(before.fraud());
     }
 
     private int historySize(String user) {
