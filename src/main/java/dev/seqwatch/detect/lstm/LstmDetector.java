@@ -59,6 +59,8 @@ import java.util.SplittableRandom;
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
     static final int SCORE_BATCH = 256;
+    /** Far above what training produces (|w| stays below 100 here), far below float overflow in a gate. */
+    static final float MAX_ABS_WEIGHT = 1e4f;
 
     private TokenScheme scheme;
     private LstmNet net;
@@ -500,7 +502,9 @@ public final class LstmDetector implements Detector {
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
         // while the norms are being fitted (from these very scores) a two-sided user score is not known yet
-        double score = aggregate.usesNorms() && norms == null ? Double.NaN : aggregate.of(steps, ranks, topG, norms);
+        // (only fit's own pass over its training users gets here without norms; it reads the steps, and
+        // Scores refuses non-finite user scores, so the placeholder is 0, never passed on)
+        double score = aggregate.usesNorms() && norms == null ? 0.0 : aggregate.of(steps, ranks, topG, norms);
         return new UserScores(userId, score, steps, expected, ranks);
     }
 
@@ -739,10 +743,16 @@ public final class LstmDetector implements Detector {
             }
             float[] w = new float[raw.length / 4];
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
+            for (int i = 0; i < w.length; i++) {
+                if (!Float.isFinite(w[i]) || Math.abs(w[i]) > MAX_ABS_WEIGHT) {
+                    throw new UserFacingException("LSTM model file is corrupt: weight " + i + " is " + w[i]
+                            + " (weights must be finite and within +-" + MAX_ABS_WEIGHT + ")");
+                }
+            }
             d.net.setParameters(w);
             JsonNode h = m.path("supervised_head");
             if (h.isObject()) {
-                d.head = new LogisticHead(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
+                d.head = LogisticHead.loaded(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
             }
             d.trainingSummary = m.path("training").isObject() ? (ObjectNode) m.path("training") : ModelFile.json().createObjectNode();
             d.metrics = m.path("metrics").isObject() ? (ObjectNode) m.path("metrics") : ModelFile.json().createObjectNode();
@@ -753,8 +763,14 @@ public final class LstmDetector implements Detector {
     }
 
     private static double[] doubles(JsonNode a) {
+        if (!a.isArray()) {
+            throw new IllegalArgumentException("supervised head: expected an array of numbers");
+        }
         double[] v = new double[a.size()];
         for (int i = 0; i < v.length; i++) {
+            if (!a.get(i).isNumber()) {
+                throw new IllegalArgumentException("supervised head: '" + a.get(i) + "' is not a number");
+            }
             v[i] = a.get(i).asDouble();
         }
         return v;
