@@ -11,8 +11,8 @@ final class DetectorNames implements Iterable<String> {
         return DetectorRegistry.standard().names().iterator();
     }
 
-    /** The default {@code --detector}: the LSTM when the registry holds it, otherwise markov. */
+    /** The default {@code --detector}: {@link DetectorRegistry#defaultDetector()}. */
     static String defaultDetector(DetectorRegistry r) {
-        return r.names().contains("lstm") ? "lstm" : "markov";
+        return r.defaultDetector();
     }
 }

@@ -20,7 +20,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, description = "workspace file (NAME or NAME.mv.db)")
     Path db;
 
-    @Option(names = "--detector", description = "detector: ${COMPLETION-CANDIDATES}; default lstm if available, else markov",
+    @Option(names = "--detector", description = "detector: ${COMPLETION-CANDIDATES}; default ensemble (markov, zscore, iforest, lof; learns from the workspace's labels)",
             completionCandidates = DetectorNames.class)
     String detector;
 

@@ -8,6 +8,7 @@ import dev.seqwatch.detect.lstm.LstmDetector;
 import dev.seqwatch.detect.markov.MarkovDetector;
 import dev.seqwatch.detect.ngram.NgramDetector;
 import dev.seqwatch.detect.stats.StatisticalDetector;
+import dev.seqwatch.detect.transformer.TransformerDetector;
 
 /** The single place where built-in detectors are registered (one line each). */
 final class BuiltInDetectors {
@@ -18,6 +19,9 @@ final class BuiltInDetectors {
         r.register(new DetectorRegistry.Entry(LstmDetector.NAME,
                 "LSTM next-event model (CPU: Java kernels; CUDA: ND4J lstmLayer), per-step scores", LstmDetector::new,
                 LstmDetector::load));
+        r.register(new DetectorRegistry.Entry(TransformerDetector.NAME,
+                "causal Transformer next-event model (DL4J SameDiff), per-step scores", TransformerDetector::new,
+                TransformerDetector::load));
         r.register(new DetectorRegistry.Entry("markov", "first-order Markov transitions", MarkovDetector::new, MarkovDetector::load));
         r.register(new DetectorRegistry.Entry(NgramDetector.NAME, "STIDE: unseen n-grams of actions (classic sequence baseline)", NgramDetector::new, NgramDetector::load));
         r.register(new DetectorRegistry.Entry("zscore", "robust z-score / IQR on per-user rates, gaps, amounts, action mix", StatisticalDetector::new, StatisticalDetector::load));

@@ -30,6 +30,22 @@ public final class DetectorRegistry {
         return r;
     }
 
+    /**
+     * The detector {@code seqwatch train} (and a new model in the workbench) uses when none is named:
+     * the ensemble when registered (its "pu" head learns from a few labels: on generated 5,000-user
+     * sessions with 5 labelled fraud users it reached a median PR-AUC of 0.87-0.90 on the unlabelled
+     * users where the LSTM reached 0.62; see {@code seqwatch bench fewlabels}), else the LSTM, else
+     * the first registered.
+     */
+    public String defaultDetector() {
+        for (String n : List.of("ensemble", "lstm", "markov")) {
+            if (entries.containsKey(n)) {
+                return n;
+            }
+        }
+        return entries.isEmpty() ? null : entries.keySet().iterator().next();
+    }
+
     public List<String> names() {
         return List.copyOf(entries.keySet());
     }

@@ -37,6 +37,27 @@ public final class ParamSpecs {
                     .real("lr", 0, 1, true).trainingOnly()
                     .choice("supervised", "auto", "off").trainingOnly()
                     .real("threshold_quantile", 0, 1, true)
+                    .real("validation", 0, 0.5, false).trainingOnly()
+                    .integer("patience", 1, 1000).trainingOnly()
+                    .integer("vocab", 1, 1_000_000).storedOnly(),
+            "transformer", ParamSpec.of("transformer")
+                    .integer("dim", 1, 1024)
+                    .integer("layers", 1, 16)
+                    .integer("heads", 1, 64)
+                    .integer("ff", 1, 8192)
+                    .integer("context", 2, 4096)
+                    .integer("stride", 1, 4096)
+                    .integer("batch", 1, 4096).trainingOnly()
+                    .real("lr", 0, 1, true).trainingOnly()
+                    .integer("top_k", 1, 100)
+                    .integer("top_g", 1, 100_000)
+                    .choice("aggregate", "max", "mean", "top5_mean", "p90", "sum", "topg_count", "topg_share")
+                    .bool("gaps")
+                    .real("session_gap_minutes", 0, MAX_GAP_MINUTES, false).trainingOnly()
+                    .integer("session_gap_millis", 0, (long) (MAX_GAP_MINUTES * 60_000)).storedOnly()
+                    .bool("categories")
+                    .bool("amounts").trainingOnly()
+                    .bool("complete_sessions")
                     .integer("vocab", 1, 1_000_000).storedOnly(),
             "markov", ParamSpec.of("markov")
                     .real("alpha", 0, 1e6, true)
@@ -70,7 +91,9 @@ public final class ParamSpecs {
                     .text("backend").storedOnly(),
             "ensemble", ParamSpec.of("ensemble")
                     .text("members")
-                    .choice("combination", "rank-average", "stacked").storedOnly());
+                    .choice("combination", "auto", "rank-average", "stacked", "pu")
+                    .real("l2", 0, 1e9, true)
+                    .real("normal_weight", 0, 1e6, false));
 
     /** The spec of a built-in detector, empty for another (a detector registered from elsewhere). */
     public static Optional<ParamSpec> builtIn(String detector) {

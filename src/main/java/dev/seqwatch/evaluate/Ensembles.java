@@ -136,14 +136,26 @@ public final class Ensembles {
         }
 
         public static LogisticRegression fit(double[][] x, java.util.function.IntPredicate use, boolean[] y) {
+            double[] weight = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                weight[i] = use.test(i) ? 1 : 0;
+            }
+            return fit(x, weight, y, 1e-2);
+        }
+
+        /**
+         * Minimises {@code sum_i weight[i] * logloss_i + lambda / 2 * |w|^2} (the intercept is not
+         * penalised) by Newton's method; users with weight 0 are left out.
+         */
+        public static LogisticRegression fit(double[][] x, double[] weight, boolean[] y, double lambda) {
             int d = x[0].length + 1;
-            double lambda = 1e-2;
             double[] w = new double[d];
             for (int iter = 0; iter < 50; iter++) {
                 double[] g = new double[d];
                 double[][] h = new double[d][d];
                 for (int i = 0; i < x.length; i++) {
-                    if (!use.test(i)) {
+                    double si = weight[i];
+                    if (si <= 0) {
                         continue;
                     }
                     double z = w[0];
@@ -151,14 +163,19 @@ public final class Ensembles {
                         z += w[j] * x[i][j - 1];
                     }
                     double p = 1 / (1 + Math.exp(-z));
-                    double err = p - (y[i] ? 1 : 0);
-                    double wt = Math.max(p * (1 - p), 1e-9);
+                    double err = si * (p - (y[i] ? 1 : 0));
+                    double wt = si * Math.max(p * (1 - p), 1e-9);
                     for (int a = 0; a < d; a++) {
                         double xa = a == 0 ? 1 : x[i][a - 1];
                         g[a] += err * xa;
-                        for (int b = 0; b <= a; b++) {
-                            double xb = b == 0 ? 1 : x[i][b - 1];
-                            h[a][b] += wt * xa * xb;
+                        double wa = wt * xa;
+                        if (wa == 0) {
+                            continue;
+                        }
+                        double[] ha = h[a];
+                        ha[0] += wa;
+                        for (int b = 1; b <= a; b++) {
+                            ha[b] += wa * x[i][b - 1];
                         }
                     }
                 }
@@ -184,6 +201,11 @@ public final class Ensembles {
                 }
             }
             return new LogisticRegression(w);
+        }
+
+        /** Wraps weights found elsewhere (intercept first), e.g. read from a model file. */
+        public static LogisticRegression of(double[] w) {
+            return new LogisticRegression(w.clone());
         }
 
         /** Gaussian elimination with partial pivoting. */

@@ -17,6 +17,7 @@ import dev.seqwatch.detect.UserScores;
 import dev.seqwatch.detect.vector.Bin;
 import dev.seqwatch.evaluate.Ensembles;
 import dev.seqwatch.sequence.SequenceSet;
+import dev.seqwatch.sequence.UserFeatures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +52,19 @@ public final class EnsembleDetector implements Detector {
     private final List<Detector> trained = new ArrayList<>();
     private double[][] cdf;      // per member, sorted training-score quantiles
     private double[] weights;    // logistic regression (intercept first) or null for the rank average
+    private String combination = RANK_AVERAGE;
+    private UserFeatures features;   // "pu" only: the per-user feature schema of the training users
+    private double[][] featureCdf;   // "pu" only: per feature column, sorted training quantiles
+    private double l2 = DEFAULT_L2;
+    private double normalWeight = DEFAULT_NORMAL_WEIGHT;
+
+    public static final String RANK_AVERAGE = "rank-average";
+    public static final String STACKED = "stacked";
+    public static final String PU = "pu";
+    /** Default L2 penalty of the "pu" head (on the class-balanced, weighted log-loss sum). */
+    public static final double DEFAULT_L2 = 100;
+    /** Default weight of a labelled normal user against an unlabelled one in the "pu" head. */
+    public static final double DEFAULT_NORMAL_WEIGHT = 20;
 
     @Override
     public String name() {
@@ -91,23 +105,24 @@ public final class EnsembleDetector implements Detector {
         for (int i = 0; i < k; i++) {
             cdf[i] = quantiles(trainScores[i]);
         }
-        // stacking when the training users carry labels of both classes
+        String want = o.params().getOrDefault("combination", "auto").trim();
+        if (!List.of("auto", RANK_AVERAGE, STACKED, PU).contains(want)) {
+            throw new UserFacingException("ensemble: combination must be auto, rank-average, stacked or pu, was '" + want + "'");
+        }
         LabelSet labels = o.labels();
         int n = train.size();
-        double[][] x = new double[n][];
-        boolean[] use = new boolean[n];
+        double[][] r = new double[n][k];
         boolean[] fraud = new boolean[n];
+        boolean[] normal = new boolean[n];
         int pos = 0;
         int neg = 0;
         for (int u = 0; u < n; u++) {
-            double[] r = new double[k];
             for (int i = 0; i < k; i++) {
-                r[i] = cdfOf(cdf[i], trainScores[i][u]);
+                r[u][i] = cdfOf(cdf[i], trainScores[i][u]);
             }
-            x[u] = Ensembles.stackingFeatures(r);
             Boolean f = labels.isFraud(train.users().get(u).userId());
-            use[u] = f != null;
             fraud[u] = f != null && f;
+            normal[u] = f != null && !f;
             if (f != null) {
                 if (f) {
                     pos++;
@@ -116,12 +131,81 @@ public final class EnsembleDetector implements Detector {
                 }
             }
         }
-        weights = pos >= 2 && neg >= 2 ? Ensembles.LogisticRegression.fit(x, u -> use[u], fraud).weights() : null;
+        weights = null;
+        features = null;
+        featureCdf = null;
+        combination = RANK_AVERAGE;
+        boolean puWanted = want.equals(PU) || want.equals("auto");
+        if (puWanted && pos >= 2) {
+            l2 = o.doubleParam("l2", DEFAULT_L2);
+            normalWeight = o.doubleParam("normal_weight", DEFAULT_NORMAL_WEIGHT);
+            features = UserFeatures.fit(train);
+            double[][] raw = features.extract(train);
+            int dim = features.dimension();
+            featureCdf = new double[dim][];
+            double[] col = new double[n];
+            for (int j = 0; j < dim; j++) {
+                for (int u = 0; u < n; u++) {
+                    col[u] = raw[u][j];
+                }
+                featureCdf[j] = quantiles(col);
+            }
+            double[][] x = new double[n][];
+            for (int u = 0; u < n; u++) {
+                x[u] = puFeatures(raw[u], r[u]);
+            }
+            // positive-unlabelled: the labelled fraud against every other training user, classes
+            // balanced; a user labelled normal counts normal_weight times an unlabelled one
+            int others = n - pos;
+            double wPos = n / (2.0 * pos);
+            double wNeg = n / (2.0 * others);
+            double[] sw = new double[n];
+            for (int u = 0; u < n; u++) {
+                sw[u] = fraud[u] ? wPos : normal[u] ? wNeg * normalWeight : wNeg;
+            }
+            weights = Ensembles.LogisticRegression.fit(x, sw, fraud, l2).weights();
+            combination = PU;
+        } else if (want.equals(STACKED) && pos >= 2 && neg >= 2) {
+            double[][] x = new double[n][];
+            boolean[] use = new boolean[n];
+            for (int u = 0; u < n; u++) {
+                x[u] = Ensembles.stackingFeatures(r[u]);
+                use[u] = fraud[u] || normal[u];
+            }
+            weights = Ensembles.LogisticRegression.fit(x, u -> use[u], fraud).weights();
+            combination = STACKED;
+        }
         Map<String, Object> details = new LinkedHashMap<>();
+        if (!want.equals("auto") && !want.equals(combination)) {
+            details.put("note", want + " needs at least 2 labelled fraud users" + (want.equals(STACKED) ? " and 2 labelled normal users" : "")
+                    + " among the training users; rank average instead");
+        }
         details.put("members", String.join(",", members));
-        details.put("combination", weights == null ? "rank-average" : "stacked");
+        details.put("combination", combination);
         details.put("labelled_fraud_in_training", pos);
         return new FitReport(NAME, train.size(), train.totalEvents(), System.currentTimeMillis() - t0, List.of(), details);
+    }
+
+    /**
+     * Inputs of the "pu" head for one user: each per-user feature as its empirical CDF among the
+     * training users, the squared distance of that CDF from the median (so a linear model can say
+     * "unusual on either side"), each member's CDF score and the largest of them.
+     */
+    private double[] puFeatures(double[] raw, double[] memberRanks) {
+        int dim = featureCdf.length;
+        double[] x = new double[2 * dim + memberRanks.length + 1];
+        for (int j = 0; j < dim; j++) {
+            double q = cdfOf(featureCdf[j], raw[j]);
+            x[j] = q;
+            x[dim + j] = (q - 0.5) * (q - 0.5);
+        }
+        double mx = 0;
+        for (int i = 0; i < memberRanks.length; i++) {
+            x[2 * dim + i] = memberRanks[i];
+            mx = Math.max(mx, memberRanks[i]);
+        }
+        x[2 * dim + memberRanks.length] = mx;
+        return x;
     }
 
     private static double[] aligned(SequenceSet s, Scores sc) {
@@ -192,6 +276,7 @@ public final class EnsembleDetector implements Detector {
         }
         List<UserScores> out = new ArrayList<>(s.size());
         double[] x = new double[k];
+        double[][] raw = PU.equals(combination) ? features.extract(s) : null;
         for (int u = 0; u < s.size(); u++) {
             String id = s.users().get(u).userId();
             for (int i = 0; i < k; i++) {
@@ -202,7 +287,7 @@ public final class EnsembleDetector implements Detector {
             if (weights == null) {
                 score = Arrays.stream(x).average().orElse(0);
             } else {
-                double[] f = Ensembles.stackingFeatures(x);
+                double[] f = raw != null ? puFeatures(raw[u], x) : Ensembles.stackingFeatures(x);
                 double z = weights[0];
                 for (int i = 0; i < f.length; i++) {
                     z += weights[i + 1] * f[i];
@@ -225,11 +310,21 @@ public final class EnsembleDetector implements Detector {
         ObjectNode params = m.putObject("params");
         ArrayNode arr = params.putArray("members");
         members.forEach(arr::add);
-        params.put("combination", weights == null ? "rank-average" : "stacked");
+        params.put("combination", combination);
+        if (features != null) {
+            params.put("l2", l2);
+            params.put("normal_weight", normalWeight);
+            m.set("features", features.toJson(ModelFile.json()));
+        }
         Map<String, byte[]> entries = new LinkedHashMap<>();
         Bin b = new Bin().doubles(weights == null ? new double[0] : weights);
         for (double[] q : cdf) {
             b.doubles(q);
+        }
+        if (featureCdf != null) {
+            for (double[] q : featureCdf) {
+                b.doubles(q);
+            }
         }
         entries.put("combination.bin", b.toByteArray());
         for (int i = 0; i < trained.size(); i++) {
@@ -256,8 +351,14 @@ public final class EnsembleDetector implements Detector {
         Bin.Reader r = new Bin.Reader(f.entry("combination.bin"), "combination.bin");
         double[] w = r.doubles();
         d.weights = w.length == 0 ? null : w;
-        if (d.weights != null && d.weights.length != d.members.size() + 2) {
-            throw new UserFacingException("damaged ensemble model: weights do not match members");
+        String comb = f.manifest().path("params").path("combination").asText(d.weights == null ? RANK_AVERAGE : STACKED);
+        d.combination = comb;
+        if (PU.equals(comb)) {
+            d.features = UserFeatures.fromJson(f.manifest().get("features"));
+        }
+        int expected = d.weights == null ? 0 : PU.equals(comb) ? 2 * d.features.dimension() + d.members.size() + 2 : d.members.size() + 2;
+        if ((d.weights == null) != RANK_AVERAGE.equals(comb) || d.weights != null && d.weights.length != expected) {
+            throw new UserFacingException("damaged ensemble model: weights do not match members and combination '" + comb + "'");
         }
         d.cdf = new double[d.members.size()][];
         for (int i = 0; i < d.members.size(); i++) {
@@ -268,6 +369,15 @@ public final class EnsembleDetector implements Detector {
             }
             ModelFile mf = f.nested("member-" + i + ".swm", member);
             d.trained.add(registry().load(mf, "ensemble member " + i));
+        }
+        if (d.features != null) {
+            d.featureCdf = new double[d.features.dimension()][];
+            for (int j = 0; j < d.featureCdf.length; j++) {
+                d.featureCdf[j] = r.doubles();
+                if (d.featureCdf[j].length == 0) {
+                    throw new UserFacingException("damaged ensemble model: empty feature quantiles");
+                }
+            }
         }
         return d;
     }

@@ -5,18 +5,18 @@ package dev.seqwatch.detect.lstm;
  * users by full-batch gradient descent. Written by hand: a dozen features and a few thousand users do
  * not justify another ML dependency, and every step is deterministic.
  */
-final class LogisticHead {
-    final double[] mean;
-    final double[] std;
-    final double[] w; // last entry is the intercept
+public final class LogisticHead {
+    public final double[] mean;
+    public final double[] std;
+    public final double[] w; // last entry is the intercept
 
-    LogisticHead(double[] mean, double[] std, double[] w) {
+    public LogisticHead(double[] mean, double[] std, double[] w) {
         this.mean = mean;
         this.std = std;
         this.w = w;
     }
 
-    static LogisticHead fit(double[][] x, boolean[] y, double l2, int iterations) {
+    public static LogisticHead fit(double[][] x, boolean[] y, double l2, int iterations) {
         int n = x.length;
         int d = x[0].length;
         double[] mean = new double[d];
@@ -75,5 +75,28 @@ final class LogisticHead {
             z += w[j] * (f[j] - mean[j]) / std[j];
         }
         return z;
+    }
+
+    /**
+     * A head read from a model file: the arrays must fit one another and hold finite numbers, every
+     * std positive ({@link #fit} never writes anything else), else IllegalArgumentException.
+     */
+    static LogisticHead loaded(double[] mean, double[] std, double[] w) {
+        if (std.length != mean.length || w.length != mean.length + 1) {
+            throw new IllegalArgumentException("supervised head has " + mean.length + " means, " + std.length
+                    + " stds and " + w.length + " weights (expected " + (mean.length + 1) + ")");
+        }
+        for (int j = 0; j < mean.length; j++) {
+            if (!Double.isFinite(mean[j]) || !(std[j] > 0) || !Double.isFinite(std[j])) {
+                throw new IllegalArgumentException("supervised head feature " + j + " has mean " + mean[j] + " and std "
+                        + std[j] + " (a std must be positive and finite)");
+            }
+        }
+        for (double x : w) {
+            if (!Double.isFinite(x) || Math.abs(x) > 1e6) {
+                throw new IllegalArgumentException("supervised head weight " + x + " is not a finite number below 1e6");
+            }
+        }
+        return new LogisticHead(mean, std, w);
     }
 }

@@ -1,7 +1,7 @@
 package dev.seqwatch.detect.lstm;
 
 /** Log-softmax over logit rows: surprisal of the actual token and the model's top-k expectations. */
-final class StepScorer {
+public final class StepScorer {
     private StepScorer() {
     }
 
@@ -29,12 +29,12 @@ final class StepScorer {
     }
 
     /** -log p(token) for the row at {@code off}. */
-    static double surprisal(float[] z, int off, int vocab, int token) {
+    public static double surprisal(float[] z, int off, int vocab, int token) {
         return logSumExp(z, off, vocab) - z[off + token];
     }
 
     /** -log of the smallest probability in the row: the most surprising known token. */
-    static double maxSurprisal(float[] z, int off, int vocab, int excluded) {
+    public static double maxSurprisal(float[] z, int off, int vocab, int excluded) {
         float min = Float.POSITIVE_INFINITY;
         for (int j = 0; j < vocab; j++) {
             if (j != excluded) {
@@ -49,7 +49,7 @@ final class StepScorer {
      * {@code excluded}) with a strictly larger logit, so ties rank in the token's favour. The excluded
      * token itself (the unseen-action token, never predicted) ranks below every other: {@code vocab}.
      */
-    static int rank(float[] z, int off, int vocab, int token, int excluded) {
+    public static int rank(float[] z, int off, int vocab, int token, int excluded) {
         if (token == excluded) {
             return vocab;
         }
@@ -64,7 +64,7 @@ final class StepScorer {
     }
 
     /** Writes the {@code k} most likely tokens of a row (never {@code excluded}) into out[at..at+k). */
-    static void topK(float[] z, int off, int vocab, int k, int excluded, int[] out, int at) {
+    public static void topK(float[] z, int off, int vocab, int k, int excluded, int[] out, int at) {
         for (int r = 0; r < k; r++) {
             out[at + r] = -1;
         }

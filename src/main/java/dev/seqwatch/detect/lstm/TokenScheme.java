@@ -23,10 +23,10 @@ import java.util.Map;
  * amount bucket (no amount, then quartiles of the training data's positive amounts). Whether they help is
  * measured (README "The LSTM detector"); they are off unless the fit parameters turn them on.
  */
-final class TokenScheme {
-    static final int SESSION_START = 0;
-    static final int SESSION_END = 1;
-    static final int UNSEEN = 2;
+public final class TokenScheme {
+    public static final int SESSION_START = 0;
+    public static final int SESSION_END = 1;
+    public static final int UNSEEN = 2;
     static final int FIRST_ACTION = 3;
     /** Gap bucket upper edges in ms: <10 s, <1 min, <5 min, then >=5 min up to the session gap. */
     static final long[] GAP_EDGES = {10_000L, 60_000L, 300_000L};
@@ -34,14 +34,14 @@ final class TokenScheme {
 
     static final String[] CATEGORY_NAMES = {"same category", "new category"};
 
-    final List<String> actions;
-    final boolean gaps;
-    final long sessionGapMillis;
-    final boolean categories;
+    public final List<String> actions;
+    public final boolean gaps;
+    public final long sessionGapMillis;
+    public final boolean categories;
     /** Upper edges of the positive-amount buckets; null = amounts not used. */
-    final double[] amountEdges;
+    public final double[] amountEdges;
     /** Every history is complete: the final session gets its end token as well. */
-    final boolean completeSessions;
+    public final boolean completeSessions;
     private final Map<String, Integer> actionIndex = new HashMap<>();
 
     TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis) {
@@ -52,7 +52,7 @@ final class TokenScheme {
         this(actions, gaps, sessionGapMillis, categories, amountEdges, false);
     }
 
-    TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis, boolean categories, double[] amountEdges,
+    public TokenScheme(List<String> actions, boolean gaps, long sessionGapMillis, boolean categories, double[] amountEdges,
                 boolean completeSessions) {
         this.completeSessions = completeSessions;
         this.actions = List.copyOf(actions);
@@ -90,12 +90,12 @@ final class TokenScheme {
         return buckets() * categoryBuckets() * amountBuckets();
     }
 
-    int vocab() {
+    public int vocab() {
         return FIRST_ACTION + actions.size() * perAction();
     }
 
     /** Quartile edges of the positive finite amounts of {@code s} (null when it has fewer than 4 of them). */
-    static double[] amountQuartiles(SequenceSet s) {
+    public static double[] amountQuartiles(SequenceSet s) {
         double[] v = new double[Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, s.totalEvents()))];
         int n = 0;
         for (UserSequence u : s.users()) {
@@ -155,7 +155,7 @@ final class TokenScheme {
         return amountEdges.length + 1;
     }
 
-    List<String> names() {
+    public List<String> names() {
         List<String> n = new ArrayList<>(vocab());
         for (int i = 0; i < vocab(); i++) {
             n.add(name(i));
@@ -164,7 +164,7 @@ final class TokenScheme {
     }
 
     /** For each action code of {@code s}, the index in this scheme's actions, or -1 if unseen. */
-    int[] actionMap(SequenceSet s) {
+    public int[] actionMap(SequenceSet s) {
         int[] m = new int[s.actionNames().size()];
         for (int i = 0; i < m.length; i++) {
             m[i] = actionIndex.getOrDefault(s.actionNames().get(i), -1);
@@ -189,7 +189,7 @@ final class TokenScheme {
      * With {@link #completeSessions} the final session's end token follows the last event's token and is
      * charged to the last event.
      */
-    Encoded encode(UserSequence u, int[] map, int from, long prevTs) {
+    public Encoded encode(UserSequence u, int[] map, int from, long prevTs) {
         int n = u.length() - from;
         int[] toks = new int[Math.max(4, 3 * n)];
         int[] eventTok = new int[n];
@@ -226,6 +226,6 @@ final class TokenScheme {
         return new Encoded(java.util.Arrays.copyOf(toks, m), eventTok, eventFirst);
     }
 
-    record Encoded(int[] tokens, int[] eventTok, int[] eventFirst) {
+    public record Encoded(int[] tokens, int[] eventTok, int[] eventFirst) {
     }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * head learns from. Which aggregate is the default was decided by measurement on labelled sample
  * sessions (see README, section "The LSTM detector").
  */
-enum UserAggregate {
+public enum UserAggregate {
     MAX, MEAN, TOP5_MEAN, P90, SUM,
     /** DeepLog's criterion: how many steps ranked outside the model's top g. */
     TOPG_COUNT,
@@ -20,13 +20,14 @@ enum UserAggregate {
      */
     MEAN_Z,
     /**
-     * Two-sided: the largest of {@code |z|} of the mean surprisal, {@code |z|} of its spread (both tails:
-     * too regular or too erratic for the length) and the upper-tail z of the top-5 mean (a few very
-     * surprising steps), all against the training users of the user's length.
+     * Two-sided: the largest of the upper-tail z of the top-5 mean against all training users (a few very
+     * surprising steps, as {@code top5_mean} ranks them) and the lower-tail z of the mean surprisal and of its
+     * spread against the training users of the user's length (far too predictable, far too regular for
+     * that length: scripts, bots, scrapers).
      */
     TWO_SIDED;
 
-    static UserAggregate parse(String s) {
+    public static UserAggregate parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
@@ -36,12 +37,12 @@ enum UserAggregate {
     }
 
     /** Needs ranks: the rank criterion's aggregates. */
-    boolean usesRanks() {
+    public boolean usesRanks() {
         return this == TOPG_COUNT || this == TOPG_SHARE;
     }
 
     /** Needs the training users' length norms: the two-sided aggregates. */
-    boolean usesNorms() {
+    public boolean usesNorms() {
         return this == MEAN_Z || this == TWO_SIDED;
     }
 
@@ -60,15 +61,17 @@ enum UserAggregate {
             if (z == null) {
                 return 0;
             }
-            double meanZ = Math.abs(z[LengthNorms.MEAN]);
-            return this == MEAN_Z ? meanZ
-                    : Math.max(meanZ, Math.max(Math.abs(z[LengthNorms.SPREAD]), Math.max(0, z[LengthNorms.TOP5])));
+            if (this == MEAN_Z) {
+                return Math.abs(z[LengthNorms.MEAN]);
+            }
+            double surprising = norms.zAll(steps)[LengthNorms.TOP5];
+            return Math.max(surprising, Math.max(-z[LengthNorms.MEAN], -z[LengthNorms.SPREAD]));
         }
         return of(steps, ranks, g);
     }
 
     /** The user score from step surprisals and (for the rank aggregates) step ranks against top {@code g}. */
-    double of(double[] steps, int[] ranks, int g) {
+    public double of(double[] steps, int[] ranks, int g) {
         if (usesNorms()) {
             throw new IllegalStateException(this + " needs length norms");
         }
@@ -86,7 +89,7 @@ enum UserAggregate {
         return this == TOPG_COUNT ? out : n == 0 ? 0 : (double) out / n;
     }
 
-    double of(double[] steps) {
+    public double of(double[] steps) {
         if (usesRanks() || usesNorms()) {
             throw new IllegalStateException(this + " needs step ranks or length norms");
         }
@@ -118,10 +121,10 @@ enum UserAggregate {
         return Arrays.stream(steps).filter(Double::isFinite).toArray();
     }
 
-    static final String[] FEATURES = {"max", "mean", "top5_mean", "p90", "log_length", "frac_over_3"};
+    public static final String[] FEATURES = {"max", "mean", "top5_mean", "p90", "log_length", "frac_over_3"};
 
     /** Summary features of one user's step scores (for the supervised head). */
-    static double[] features(double[] steps) {
+    public static double[] features(double[] steps) {
         double[] s = finite(steps);
         double over = 0;
         for (double v : s) {
