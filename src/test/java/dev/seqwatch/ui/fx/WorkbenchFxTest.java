@@ -287,4 +287,37 @@ class WorkbenchFxTest {
         waitUntil(undo::isDisabled, () -> "undo enabled for " + next);
         robot.interact(() -> table.scrollTo(0));
     }
+
+    @Test
+    void theWheelOverThePrChartDoesNotZoomItCtrlWheelDoesAndResetReturns() {
+        javafx.scene.layout.StackPane host = robot.lookup("#thresholdPrHost").queryAs(javafx.scene.layout.StackPane.class);
+        dev.seqwatch.ui.chart.ChartView pr = (dev.seqwatch.ui.chart.ChartView) host.getChildren().get(0);
+        waitUntil(pr::isVisible, () -> "PR chart hidden");
+        var plot = pr.chart().getXYPlot();
+        org.jfree.data.Range x = plot.getDomainAxis().getRange();
+        org.jfree.data.Range y = plot.getRangeAxis().getRange();
+        assertThat(pr.isZoomed()).isFalse();
+        robot.moveTo(pr);
+        robot.scroll(3, javafx.geometry.VerticalDirection.UP); // before the fix: each turn zoomed the chart
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(plot.getDomainAxis().getRange()).isEqualTo(x);
+        assertThat(plot.getRangeAxis().getRange()).isEqualTo(y);
+        assertThat(pr.resetButton().isVisible()).isFalse();
+
+        // Ctrl+wheel is the explicit zoom; the Reset zoom button appears and brings the full curve back
+        robot.moveTo(pr);
+        robot.press(KeyCode.CONTROL);
+        try {
+            robot.scroll(2, javafx.geometry.VerticalDirection.UP);
+        } finally {
+            robot.release(KeyCode.CONTROL);
+        }
+        waitUntil(pr::isZoomed, () -> "not zoomed: " + plot.getDomainAxis().getRange());
+        waitUntil(() -> pr.resetButton().isVisible(), () -> "no reset button");
+        robot.clickOn(pr.resetButton());
+        waitUntil(() -> !pr.isZoomed(), () -> "still zoomed: " + plot.getDomainAxis().getRange());
+        assertThat(plot.getDomainAxis().getRange()).isEqualTo(x);
+        assertThat(plot.getRangeAxis().getRange()).isEqualTo(y);
+        waitUntil(() -> !pr.resetButton().isVisible(), () -> "reset button still shown");
+    }
 }
