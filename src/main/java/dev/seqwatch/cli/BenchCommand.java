@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 UiBenchCommand.class,
                 LstmBenchCommand.class,
                 BenchHdfsCommand.class,
+                BenchAggregatesCommand.class,
                 BenchFewLabelsCommand.class,
         })
 public final class BenchCommand implements Runnable {

@@ -48,17 +48,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         Evaluation e;
         String detector;
         int id;
+        String foreign;
         // evaluating never writes to the workspace: the model file is read, not stored as a version
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, DetectorRegistry.standard());
             ModelService.ExternalModel mf = svc.readModelFile(model);
             id = svc.versionOf(mf);
+            foreign = svc.foreignWarning(mf);
+            if (foreign != null) {
+                err.println("seqwatch: warning: " + foreign);
+            }
             detector = mf.detector().name();
             e = svc.evaluate(mf, labels, threshold == null ? Double.NaN : threshold, p);
         }
         Map<String, Object> m = new java.util.LinkedHashMap<>(e.toMap());
         m.put("detector", detector);
         m.put("model_version", id > 0 ? id : null);
+        m.put("trained_on_another_workspace", foreign != null);
         if (byPattern) {
             m.put("by_pattern", e.byPatternMap());
         }

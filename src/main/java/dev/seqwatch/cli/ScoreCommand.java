@@ -36,6 +36,10 @@ public final class ScoreCommand implements Callable<Integer> {
         Cli.refuseOverwrite("--out", out, db, OutputFiles.input("--model", model));
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, DetectorRegistry.standard());
+            String foreign = svc.foreignWarning(svc.readModelFile(model));
+            if (foreign != null) {
+                err.println("seqwatch: warning: " + foreign);
+            }
             // the CSV is written (to its temporary name) before the scores are stored and moved into
             // place after: a full disk fails the command with the workspace unchanged
             var r = svc.scoreFile(model, s -> out == null ? null : stageCsv(out, s.ranked()), p);

@@ -13,6 +13,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -27,14 +31,27 @@ import java.util.zip.ZipOutputStream;
  * (e.g. network weights). It is read defensively: only flat entry names, bounded sizes and
  * compression ratios, no Java deserialisation, so a hostile file can neither escape its folder nor
  * exhaust memory. Loading needs neither the GUI nor H2, so batch jobs can score with it.
+ *
+ * <p>Integrity: {@link #write} puts the manifest first and records in it ({@code integrity}) the size
+ * and SHA-256 of every entry and the SHA-256 of the rest of the manifest. {@link #read} then knows
+ * every entry's size before inflating it: an entry may inflate only to the size the manifest declares,
+ * and the declared total must fit under a bound tied to the heap ({@link #maxTotalBytes}), checked
+ * before anything is allocated for it. Damage or an edit anywhere (a renamed vocabulary entry, a
+ * changed parameter, a flipped weight) is refused. This detects damage and careless edits, not a
+ * forger who recomputes the checksums: against a crafted file Seqwatch guarantees only that no code
+ * runs, memory stays bounded, parameters are in range and scores are finite. Files without an
+ * {@code integrity} object (written before it existed) are read under the heap bound and the ZIP-bomb
+ * ratio alone.
  */
 public final class ModelFile {
     public static final String FORMAT = "seqwatch-model";
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "manifest.json";
+    static final String INTEGRITY = "integrity";
     private static final long MAX_ENTRY_BYTES = 1L << 30;
     private static final long MAX_TOTAL_BYTES = 2L << 30;
     private static final int MAX_ENTRIES = 256;
+    private static final long MANIFEST_MAX_BYTES = 64L << 20;
     private static final long MAX_RATIO = 200;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,9 +118,20 @@ public final class ModelFile {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
         try {
+            ObjectNode sealed = manifest.deepCopy();
+            sealed.remove(INTEGRITY);
+            ObjectNode integrity = JSON.createObjectNode();
+            integrity.put("manifest_sha256", sha256(JSON.writeValueAsBytes(sealed)));
+            ObjectNode declared = integrity.putObject("entries");
+            for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
+                ObjectNode d = declared.putObject(e.getKey());
+                d.put("bytes", e.getValue().length);
+                d.put("sha256", sha256(e.getValue()));
+            }
+            sealed.set(INTEGRITY, integrity);
             try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry(MANIFEST));
-                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sealed));
                 zip.closeEntry();
                 for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
                     if (!SAFE_NAME.matcher(e.getKey()).matches() || e.getKey().equals(MANIFEST)) {
@@ -166,10 +194,22 @@ public final class ModelFile {
         return m;
     }
 
+    /**
+     * The most a model file may inflate to: an eighth of the heap this JVM may use (at least 16 MiB,
+     * at most 2 GiB), so that the entries, the buffers that read them and the arrays a detector builds
+     * from them fit (64 MiB at -Xmx512m).
+     */
+    static long maxTotalBytes() {
+        return Math.min(MAX_TOTAL_BYTES, Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8));
+    }
+
     private static ModelFile parse(InputStream in, long size, long ratioBase, String file) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         long total = 0;
         long compressedSize = Math.max(1, Math.min(size, ratioBase));
+        long heapCap = maxTotalBytes();
+        byte[] manifestBytes = null;
+        JsonNode declared = null; // integrity/entries of a manifest that came first
         try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
@@ -181,11 +221,30 @@ public final class ModelFile {
                 if (entries.size() >= MAX_ENTRIES) {
                     throw new UserFacingException(file + ": not a Seqwatch model (too many entries)");
                 }
-                if (entries.containsKey(name)) {
+                if (entries.containsKey(name) || (name.equals(MANIFEST) && manifestBytes != null)) {
                     throw new UserFacingException(file + ": not a Seqwatch model (entry '" + name + "' twice)");
                 }
-                byte[] data = readBounded(zip, Math.min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - total),
-                        MAX_RATIO * compressedSize + (1 << 20) - total, file, name);
+                long ratioLimit = MAX_RATIO * compressedSize + (1 << 20) - total;
+                if (name.equals(MANIFEST)) {
+                    manifestBytes = readBounded(zip, Math.min(MANIFEST_MAX_BYTES, heapCap - total), ratioLimit, file, name);
+                    total += manifestBytes.length;
+                    if (entries.isEmpty()) {
+                        declared = declaredEntries(manifestBytes, heapCap - total, file);
+                    }
+                    continue;
+                }
+                byte[] data;
+                if (declared != null) {
+                    JsonNode d = declared.get(name);
+                    if (d == null) {
+                        throw new UserFacingException(file + ": damaged model: entry '" + name
+                                + "' is not listed in its manifest");
+                    }
+                    long bytes = d.path("bytes").asLong();
+                    data = readExactly(zip, bytes, Math.min(MAX_ENTRY_BYTES, Math.min(ratioLimit, heapCap - total)), file, name);
+                } else {
+                    data = readBounded(zip, Math.min(MAX_ENTRY_BYTES, heapCap - total), ratioLimit, file, name);
+                }
                 total += data.length;
                 entries.put(name, data);
             }
@@ -193,7 +252,6 @@ public final class ModelFile {
             // IllegalArgumentException: ZipInputStream on an entry name that is not valid UTF-8
             throw new UserFacingException(file + ": not a Seqwatch model or truncated (" + e.getMessage() + ")", e);
         }
-        byte[] manifestBytes = entries.remove(MANIFEST);
         if (manifestBytes == null) {
             throw new UserFacingException(file + ": not a Seqwatch model file (no manifest; truncated or another format)");
         }
@@ -211,7 +269,104 @@ public final class ModelFile {
             throw new UserFacingException(file + ": model format version " + version
                     + " is not supported by this Seqwatch (supports up to " + FORMAT_VERSION + ")");
         }
-        return new ModelFile((ObjectNode) m, entries, compressedSize, file);
+        ObjectNode manifest = (ObjectNode) m;
+        if (manifest.has(INTEGRITY)) {
+            if (declared == null) {
+                throw new UserFacingException(file + ": damaged model: its manifest is not the first entry");
+            }
+            verify(manifest, entries, file);
+            manifest.remove(INTEGRITY);
+        }
+        return new ModelFile(manifest, entries, compressedSize, file);
+    }
+
+    /**
+     * The {@code integrity/entries} object of a manifest read first, checked before any entry is
+     * inflated: each size a non-negative integer and their sum within {@code room}. Null when the
+     * manifest has no integrity object (an older file); a manifest that does not parse is reported
+     * later, with the format checks.
+     */
+    private static JsonNode declaredEntries(byte[] manifestBytes, long room, String file) {
+        JsonNode m;
+        try {
+            m = JSON.readTree(manifestBytes);
+        } catch (IOException e) {
+            return null;
+        }
+        if (m == null || !m.has(INTEGRITY)) {
+            return null;
+        }
+        JsonNode entries = m.get(INTEGRITY).get("entries");
+        if (entries == null || !entries.isObject()) {
+            throw new UserFacingException(file + ": damaged model: its manifest's integrity record lists no entries");
+        }
+        long sum = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode b = e.getValue().path("bytes");
+            if (!b.isIntegralNumber() || !b.canConvertToLong() || b.asLong() < 0
+                    || !e.getValue().path("sha256").isTextual()) {
+                throw new UserFacingException(file + ": damaged model: the manifest's size or checksum of entry '"
+                        + abbreviate(e.getKey()) + "' is not valid");
+            }
+            sum += Math.min(b.asLong(), MAX_TOTAL_BYTES + 1);
+            if (sum > room) {
+                throw new UserFacingException(file + ": refused: the manifest declares " + sum + " bytes of entries, more than "
+                        + room + " bytes allowed at this heap size (run with a larger -Xmx if the model is genuine)");
+            }
+        }
+        return entries;
+    }
+
+    /** Checks every declared entry is present with its checksum, and the manifest's own checksum. */
+    private static void verify(ObjectNode manifest, Map<String, byte[]> entries, String file) throws IOException {
+        JsonNode integrity = manifest.get(INTEGRITY);
+        JsonNode declared = integrity.get("entries");
+        for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            byte[] data = entries.get(e.getKey());
+            if (data == null) {
+                throw new UserFacingException(file + ": damaged or truncated model: entry '" + abbreviate(e.getKey())
+                        + "' listed in its manifest is missing");
+            }
+            if (!sha256(data).equalsIgnoreCase(e.getValue().path("sha256").asText())) {
+                throw new UserFacingException(file + ": damaged model: entry '" + e.getKey()
+                        + "' does not match its checksum (altered or corrupt)");
+            }
+        }
+        ObjectNode rest = manifest.deepCopy();
+        rest.remove(INTEGRITY);
+        if (!sha256(JSON.writeValueAsBytes(rest)).equalsIgnoreCase(integrity.path("manifest_sha256").asText())) {
+            throw new UserFacingException(file + ": damaged model: its manifest does not match its checksum "
+                    + "(edited or corrupt)");
+        }
+    }
+
+    /** Reads an entry the manifest declared as {@code bytes} long: allocates exactly that, refuses more or less. */
+    private static byte[] readExactly(InputStream in, long bytes, long limit, String file, String name) throws IOException {
+        if (bytes > limit) {
+            throw new UserFacingException(file + ": refused, model entry '" + name + "' declares " + bytes
+                    + " bytes, more than allowed (" + limit + ")");
+        }
+        byte[] data = new byte[(int) bytes];
+        int n = in.readNBytes(data, 0, data.length);
+        if (n < data.length) {
+            throw new UserFacingException(file + ": damaged or truncated model: entry '" + name + "' has " + n
+                    + " bytes, its manifest says " + bytes);
+        }
+        if (in.read() != -1) {
+            throw new UserFacingException(file + ": damaged model: entry '" + name + "' is larger than the " + bytes
+                    + " bytes its manifest says");
+        }
+        return data;
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reads one entry, stopping as soon as it passes the size limit or the ZIP-bomb ratio limit. */
@@ -227,7 +382,8 @@ public final class ModelFile {
                         + MAX_RATIO + " times the file size (a ZIP bomb?)");
             }
             if (n > limit) {
-                throw new UserFacingException(file + ": refused, model entry '" + name + "' is larger than allowed");
+                throw new UserFacingException(file + ": refused, model entry '" + name + "' is larger than allowed ("
+                        + (limit >> 20) + " MB at this heap size; run with a larger -Xmx if the model is genuine)");
             }
             out.write(buf, 0, r);
         }

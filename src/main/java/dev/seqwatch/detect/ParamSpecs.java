@@ -37,6 +37,8 @@ public final class ParamSpecs {
                     .real("lr", 0, 1, true).trainingOnly()
                     .choice("supervised", "auto", "off").trainingOnly()
                     .real("threshold_quantile", 0, 1, true)
+                    .real("validation", 0, 0.5, false).trainingOnly()
+                    .integer("patience", 1, 1000).trainingOnly()
                     .integer("vocab", 1, 1_000_000).storedOnly(),
             "transformer", ParamSpec.of("transformer")
                     .integer("dim", 1, 1024)

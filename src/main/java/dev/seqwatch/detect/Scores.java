@@ -31,6 +31,31 @@ public final class Scores {
         for (UserScores u : users) {
             byUser.put(u.userId(), u);
         }
+        requireFinite(detector, this.users);
+    }
+
+    /**
+     * A damaged or crafted model must not write NaN or infinite scores into a workspace or an export:
+     * every user score must be finite, every step score finite or NaN (NaN = the step has no score).
+     */
+    private static void requireFinite(String detector, List<UserScores> users) {
+        for (UserScores u : users) {
+            if (!Double.isFinite(u.score())) {
+                throw new dev.seqwatch.common.UserFacingException("the " + detector + " model gave user " + u.userId()
+                        + " the score " + u.score() + "; a model must give finite scores (its file is damaged or its "
+                        + "parameters are out of range); nothing was stored");
+            }
+            double[] s = u.steps();
+            if (s != null) {
+                for (int i = 0; i < s.length; i++) {
+                    if (Double.isInfinite(s[i])) {
+                        throw new dev.seqwatch.common.UserFacingException("the " + detector + " model gave step " + (i + 1)
+                                + " of user " + u.userId() + " the score " + s[i] + "; a model must give finite scores "
+                                + "(its file is damaged or its parameters are out of range); nothing was stored");
+                    }
+                }
+            }
+        }
     }
 
     public String detector() {

@@ -120,8 +120,8 @@ public final class InvestigationService {
         if (bytes == null) {
             return "";
         }
-        return dev.seqwatch.detect.ModelFile.read(bytes, ws.file().getFileName() + " model version " + modelId)
-                .manifest().path("calibration").path("method").asText("");
+        var m = dev.seqwatch.detect.ModelFile.read(bytes, ws.file().getFileName() + " model version " + modelId).manifest();
+        return ModelProvenance.annotate(m.path("calibration").path("method").asText(""), m, ModelProvenance.importHashes(ws));
     }
 
     public LabelSet currentLabels() {

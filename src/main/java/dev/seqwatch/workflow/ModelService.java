@@ -379,7 +379,13 @@ public final class ModelService {
     /** How a version's calibrated threshold was chosen, in words ("" when it has none). */
     public String calibrationMethod(int modelId) {
         byte[] bytes = ws.read(c -> models.file(c, modelId));
-        return ModelFile.read(bytes, versionName(modelId)).manifest().path("calibration").path("method").asText("");
+        ObjectNode m = ModelFile.read(bytes, versionName(modelId)).manifest();
+        return ModelProvenance.annotate(m.path("calibration").path("method").asText(""), m, ModelProvenance.importHashes(ws));
+    }
+
+    /** A warning when model file {@code m} was trained on another workspace (null when not): say so before using it. */
+    public String foreignWarning(ExternalModel m) {
+        return ModelProvenance.warning(m.file().toString(), m.parsed().manifest(), ModelProvenance.importHashes(ws));
     }
 
     private String versionName(int modelId) {

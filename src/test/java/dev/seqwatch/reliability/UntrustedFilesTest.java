@@ -49,10 +49,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * original), nothing may be executed and nothing written outside.
  */
 class UntrustedFilesTest {
-    private static final List<String> DETECTORS = List.of("markov", "zscore", "iforest", "lof", "autoencoder", "ensemble");
+    private static final List<String> DETECTORS = List.of("markov", "ngram", "lstm", "zscore", "iforest", "lof", "autoencoder", "ensemble");
     private static final Map<String, byte[]> MODELS = new LinkedHashMap<>();
     private static SequenceSet probe;
     private static int rejectedFiles;
+    private static int loadedIntact;
+    private static int forgedLoadedFinite;
 
     @TempDir
     static Path dir;
@@ -99,6 +101,7 @@ class UntrustedFilesTest {
                 assertThat(b.user(u.userId()).score()).as("%s: a damaged model that loads must score as the original", what)
                         .isEqualTo(u.score());
             }
+            loadedIntact++;
         } catch (UserFacingException e) {
             rejectedFiles++;
             assertThat(e.getMessage()).as(what).isNotBlank().hasSizeLessThan(2000);
@@ -153,29 +156,69 @@ class UntrustedFilesTest {
         }
     }
 
-    /** Valid ZIPs with a rewritten manifest: every number and array in it made absurd, one at a time. */
+    /**
+     * Valid ZIPs with a rewritten manifest: every number and string in it made absurd, one at a time.
+     * Harmless means: refused with a clear message, or loaded and scoring every probe user exactly as
+     * the untampered model does. The integrity record makes every such edit a refusal.
+     */
     @Test
     void tamperedManifestsAreRefusedOrHarmless() throws Exception {
+        sweepManifests(false);
+    }
+
+    /**
+     * The same edits with the checksums recomputed, as a forger would: the model may then score
+     * differently (the forger made a different model), but it must be refused or load within the
+     * parameter ranges and give finite scores, within bounded time and memory.
+     */
+    @Test
+    void forgedManifestsAreRefusedOrScoreFinitely() throws Exception {
+        sweepManifests(true);
+    }
+
+    private static void sweepManifests(boolean forged) throws Exception {
         for (Map.Entry<String, byte[]> m : MODELS.entrySet()) {
             Map<String, byte[]> entries = unzip(m.getValue());
             ObjectNode manifest = (ObjectNode) ModelFile.json().readTree(entries.get("manifest.json"));
+            Path orig = write(m.getValue());
+            Scores reference = DetectorRegistry.standard().load(orig).score(probe, ProgressListener.NONE);
+            Files.delete(orig);
             List<String> paths = new ArrayList<>();
             collect(manifest, "", paths);
             for (String p : paths) {
+                if (forged && p.startsWith("/integrity")) {
+                    continue; // resealing rewrites it
+                }
                 for (String value : new String[]{"-1", "0", "2147483647", "1e300", "\"x\"", "[]", "null"}) {
                     ObjectNode copy = manifest.deepCopy();
                     set(copy, p, ModelFile.json().readTree(value));
                     Map<String, byte[]> e2 = new LinkedHashMap<>(entries);
                     e2.put("manifest.json", ModelFile.json().writeValueAsBytes(copy));
-                    byte[] zip = zip(e2);
-                    Path f = write(zip);
+                    Path f = write(forged ? reseal(e2) : zip(e2));
+                    String what = m.getKey() + " manifest " + p + " = " + value + (forged ? " (resealed)" : "");
                     try {
-                        Detector d = DetectorRegistry.standard().load(f);
-                        d.score(probe, ProgressListener.NONE); // loads: scoring must not crash either
+                        Scores s = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                                () -> DetectorRegistry.standard().load(f).score(probe, ProgressListener.NONE), what);
+                        for (UserScores u : reference.users()) {
+                            UserScores t = s.user(u.userId());
+                            assertThat(t).as("%s: every user scored", what).isNotNull();
+                            assertThat(Double.isFinite(t.score())).as("%s: finite score", what).isTrue();
+                            if (!forged) {
+                                assertThat(t.score()).as("%s: loads, so it must score as the original", what).isEqualTo(u.score());
+                            }
+                        }
+                        if (forged) {
+                            forgedLoadedFinite++;
+                        } else {
+                            loadedIntact++;
+                        }
                     } catch (UserFacingException e) {
                         rejectedFiles++;
+                        assertThat(e.getMessage()).as(what).isNotBlank().hasSizeLessThan(2000);
+                    } catch (AssertionError e) {
+                        throw e;
                     } catch (Throwable t) {
-                        throw new AssertionError(m.getKey() + " manifest " + p + " = " + value + ": not a clear error: " + t, t);
+                        throw new AssertionError(what + ": not a clear error: " + t, t);
                     } finally {
                         Files.delete(f);
                     }
@@ -266,7 +309,7 @@ class UntrustedFilesTest {
             ((ArrayNode) om.path("params").path("members")).set(0, ModelFile.json().getNodeFactory().textNode("markov"));
             outer.put("manifest.json", ModelFile.json().writeValueAsBytes(om));
             outer.put("member-0.swm", MODELS.get("ensemble"));
-            Path g = write(zip(outer));
+            Path g = write(reseal(outer)); // with checksums recomputed, as a forger would
             assertThatThrownBy(() -> DetectorRegistry.standard().load(g)).isInstanceOf(UserFacingException.class)
                     .hasMessageContaining("expected 'markov'");
             rejectedFiles++;
@@ -283,7 +326,7 @@ class UntrustedFilesTest {
         // DL4J's restore would run ObjectInputStream on this entry
         e.put("network.zip", zip(Map.of("configuration.json", "{}".getBytes(StandardCharsets.UTF_8),
                 "preprocessor.bin", new byte[]{(byte) 0xAC, (byte) 0xED, 0, 5})));
-        Path f = write(zip(e));
+        Path f = write(legacy(e)); // files of that time had no integrity record
         assertThatThrownBy(() -> DetectorRegistry.standard().load(f)).isInstanceOf(UserFacingException.class)
                 .hasMessageContaining("train it again");
         rejectedFiles++;
@@ -371,7 +414,9 @@ class UntrustedFilesTest {
 
     @org.junit.jupiter.api.AfterAll
     static void report() {
-        System.out.println("untrusted files: " + rejectedFiles + " refused with a clear error");
+        System.out.println("untrusted files: " + rejectedFiles + " refused with a clear error, " + loadedIntact
+                + " loaded and scored exactly as the original, " + forgedLoadedFinite
+                + " forged (resealed) files loaded with finite scores");
     }
 
     // ------------------------------------------------------------------------------ zip helpers
@@ -385,6 +430,28 @@ class UntrustedFilesTest {
             }
         }
         return out;
+    }
+
+    /** The entries written as {@link ModelFile#write} does, with fresh checksums: what a forger sends. */
+    static byte[] reseal(Map<String, byte[]> entries) throws Exception {
+        Map<String, byte[]> e = new LinkedHashMap<>(entries);
+        ObjectNode m = (ObjectNode) ModelFile.json().readTree(e.remove("manifest.json"));
+        Path f = Files.createTempFile(dir, "reseal-", ".swm");
+        try {
+            ModelFile.write(f, m, e);
+            return Files.readAllBytes(f);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** The entries as a model file written before integrity records existed (manifest without one). */
+    static byte[] legacy(Map<String, byte[]> entries) throws Exception {
+        Map<String, byte[]> e = new LinkedHashMap<>(entries);
+        ObjectNode m = (ObjectNode) ModelFile.json().readTree(e.get("manifest.json"));
+        m.remove("integrity");
+        e.put("manifest.json", ModelFile.json().writeValueAsBytes(m));
+        return zip(e);
     }
 
     static byte[] zip(Map<String, byte[]> entries) throws Exception {

@@ -116,4 +116,39 @@ class WorkspaceBackupTest {
             assertThat(dir.resolve(t + ".mv.db")).doesNotExist();
         }
     }
+
+    /** Issue 17 item 8: a small backup whose manifest declares a tiny database but inflates to a large one. */
+    @Test
+    void aBackupThatInflatesBeyondItsManifestIsRefusedAfterTheDeclaredBytes() throws Exception {
+        Path zip = backupOfTinyWorkspace(dir.resolve("b.zip"));
+        byte[] manifest;
+        try (ZipFile in = new ZipFile(zip.toFile()); InputStream s = in.getInputStream(in.getEntry(WorkspaceBackup.MANIFEST))) {
+            manifest = s.readAllBytes();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest);
+        m.put("db_bytes", 100);
+        Path bomb = dir.resolve("bomb.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            z.putNextEntry(new ZipEntry(WorkspaceBackup.MANIFEST));
+            z.write(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(m));
+            z.putNextEntry(new ZipEntry(WorkspaceBackup.DB_ENTRY));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) { // 64 MB of zeros, about 64 KB deflated
+                z.write(zeros);
+            }
+        }
+        assertThat(Files.size(bomb)).isLessThan(1 << 20);
+        java.util.Set<Path> before;
+        try (var l = Files.list(dir)) {
+            before = l.collect(java.util.stream.Collectors.toSet());
+        }
+        assertThatThrownBy(() -> WorkspaceBackup.restore(bomb, dir.resolve("t5"), false, ProgressListener.NONE))
+                .isInstanceOf(UserFacingException.class)
+                .hasMessage(bomb + ": the database entry is larger than the 100 bytes the backup's manifest says; "
+                        + "it is damaged, nothing was changed");
+        try (var l = Files.list(dir)) {
+            assertThat(l.collect(java.util.stream.Collectors.toSet())).as("no workspace, no temporary file left").isEqualTo(before);
+        }
+    }
 }

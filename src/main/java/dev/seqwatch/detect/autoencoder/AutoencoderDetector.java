@@ -217,8 +217,8 @@ public final class AutoencoderDetector extends VectorDetector {
         float[] w = new float[raw.length / 4];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
         for (float x : w) {
-            if (!Float.isFinite(x)) {
-                throw new UserFacingException("damaged autoencoder model: weights contain NaN or infinity");
+            if (!Float.isFinite(x) || Math.abs(x) > 1e4f) {
+                throw new UserFacingException("damaged autoencoder model: weights contain NaN, infinity or values beyond +-1e4");
             }
         }
         net = new MultiLayerNetwork(configuration(d, 0));

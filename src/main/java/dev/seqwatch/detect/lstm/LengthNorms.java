@@ -15,7 +15,9 @@ import java.util.List;
  * robust scale (1.4826 x MAD) of three statistics of a user's step surprisals: their mean, their spread
  * (standard deviation) and the mean of the five largest. A user is then placed against its own length's
  * peers by robust z-scores, so "far more predictable than users of that length" (a script, a bot) is as
- * visible as "far more surprising". A bucket with fewer than {@link #MIN_USERS} training users borrows the
+ * visible as "far more surprising". The same three statistics are also kept over all training users
+ * ({@link #allMedian}, {@link #allScale}) for the upper tail, where a long history's extra chances of a
+ * surprising step are part of what is anomalous. A bucket with fewer than {@link #MIN_USERS} training users borrows the
  * users of its nearest buckets until it has that many (or all there are).
  */
 final class LengthNorms {
@@ -34,11 +36,16 @@ final class LengthNorms {
     final double[][] scale;
     /** Training users per bucket (before borrowing). */
     final int[] users;
+    /** [stat] median and scale over all training users, whatever their length. */
+    final double[] allMedian;
+    final double[] allScale;
 
-    private LengthNorms(double[][] median, double[][] scale, int[] users) {
+    private LengthNorms(double[][] median, double[][] scale, int[] users, double[] allMedian, double[] allScale) {
         this.median = median;
         this.scale = scale;
         this.users = users;
+        this.allMedian = allMedian;
+        this.allScale = allScale;
     }
 
     static int bucket(int n) {
@@ -87,6 +94,15 @@ final class LengthNorms {
             return null;
         }
         int need = Math.min(MIN_USERS, total);
+        List<double[]> everyone = new ArrayList<>();
+        byBucket.forEach(everyone::addAll);
+        double[] allMed = new double[STATS];
+        double[] allSc = new double[STATS];
+        for (int k = 0; k < STATS; k++) {
+            double[] ms = medianAndScale(everyone, k);
+            allMed[k] = ms[0];
+            allSc[k] = ms[1];
+        }
         double[][] med = new double[BUCKETS][STATS];
         double[][] sc = new double[BUCKETS][STATS];
         int[] users = new int[BUCKETS];
@@ -102,22 +118,28 @@ final class LengthNorms {
                 }
             }
             for (int k = 0; k < STATS; k++) {
-                double[] v = new double[pool.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = pool.get(i)[k];
-                }
-                Arrays.sort(v);
-                double m = median(v);
-                double[] dev = new double[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    dev[i] = Math.abs(v[i] - m);
-                }
-                Arrays.sort(dev);
-                med[b][k] = m;
-                sc[b][k] = Math.max(MIN_SCALE, 1.4826 * median(dev));
+                double[] ms = medianAndScale(pool, k);
+                med[b][k] = ms[0];
+                sc[b][k] = ms[1];
             }
         }
-        return new LengthNorms(med, sc, users);
+        return new LengthNorms(med, sc, users, allMed, allSc);
+    }
+
+    /** Median and robust scale (1.4826 MAD, floored at {@link #MIN_SCALE}) of statistic k over the users. */
+    private static double[] medianAndScale(List<double[]> users, int k) {
+        double[] v = new double[users.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = users.get(i)[k];
+        }
+        Arrays.sort(v);
+        double m = median(v);
+        double[] dev = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            dev[i] = Math.abs(v[i] - m);
+        }
+        Arrays.sort(dev);
+        return new double[]{m, Math.max(MIN_SCALE, 1.4826 * median(dev))};
     }
 
     private static double median(double[] sorted) {
@@ -139,6 +161,19 @@ final class LengthNorms {
         return z;
     }
 
+    /** Robust z of each statistic of the user against all training users; null without a finite step. */
+    double[] zAll(double[] steps) {
+        double[] st = stats(steps);
+        if (st == null) {
+            return null;
+        }
+        double[] z = new double[STATS];
+        for (int k = 0; k < STATS; k++) {
+            z[k] = (st[k] - allMedian[k]) / allScale[k];
+        }
+        return z;
+    }
+
     ObjectNode toJson() {
         ObjectNode o = ModelFile.json().createObjectNode();
         o.put("min_users", MIN_USERS);
@@ -153,6 +188,12 @@ final class LengthNorms {
                 sb.add(scale[b][k]);
             }
             u.add(users[b]);
+        }
+        ArrayNode am = o.putArray("all_median");
+        ArrayNode as = o.putArray("all_scale");
+        for (int k = 0; k < STATS; k++) {
+            am.add(allMedian[k]);
+            as.add(allScale[k]);
         }
         return o;
     }
@@ -175,7 +216,31 @@ final class LengthNorms {
                 }
             }
         }
-        return new LengthNorms(med, sc, users);
+        double[][] all = matrix(o.path("all_median"), o.path("all_scale"));
+        for (int k = 0; k < STATS; k++) {
+            if (!(all[1][k] >= MIN_SCALE)) {
+                throw new IllegalArgumentException("length_norms.all_scale[" + k + "] is " + all[1][k] + ", below " + MIN_SCALE);
+            }
+        }
+        return new LengthNorms(med, sc, users, all[0], all[1]);
+    }
+
+    private static double[][] matrix(JsonNode medians, JsonNode scales) {
+        double[][] out = new double[2][STATS];
+        JsonNode[] rows = {medians, scales};
+        String[] names = {"all_median", "all_scale"};
+        for (int r = 0; r < 2; r++) {
+            if (!rows[r].isArray() || rows[r].size() != STATS) {
+                throw new IllegalArgumentException("length_norms." + names[r] + " must hold " + STATS + " numbers");
+            }
+            for (int k = 0; k < STATS; k++) {
+                if (!rows[r].get(k).isNumber() || !Double.isFinite(rows[r].get(k).asDouble())) {
+                    throw new IllegalArgumentException("length_norms." + names[r] + "[" + k + "] is not a finite number");
+                }
+                out[r][k] = rows[r].get(k).asDouble();
+            }
+        }
+        return out;
     }
 
     private static double[][] matrix(JsonNode a, String name) {

@@ -76,4 +76,27 @@ public final class LogisticHead {
         }
         return z;
     }
+
+    /**
+     * A head read from a model file: the arrays must fit one another and hold finite numbers, every
+     * std positive ({@link #fit} never writes anything else), else IllegalArgumentException.
+     */
+    static LogisticHead loaded(double[] mean, double[] std, double[] w) {
+        if (std.length != mean.length || w.length != mean.length + 1) {
+            throw new IllegalArgumentException("supervised head has " + mean.length + " means, " + std.length
+                    + " stds and " + w.length + " weights (expected " + (mean.length + 1) + ")");
+        }
+        for (int j = 0; j < mean.length; j++) {
+            if (!Double.isFinite(mean[j]) || !(std[j] > 0) || !Double.isFinite(std[j])) {
+                throw new IllegalArgumentException("supervised head feature " + j + " has mean " + mean[j] + " and std "
+                        + std[j] + " (a std must be positive and finite)");
+            }
+        }
+        for (double x : w) {
+            if (!Double.isFinite(x) || Math.abs(x) > 1e6) {
+                throw new IllegalArgumentException("supervised head weight " + x + " is not a finite number below 1e6");
+            }
+        }
+        return new LogisticHead(mean, std, w);
+    }
 }

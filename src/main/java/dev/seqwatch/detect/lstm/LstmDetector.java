@@ -46,6 +46,11 @@ import java.util.SplittableRandom;
  * supervised (auto|off), top_k (3), top_g (9), complete_sessions (false), threshold_quantile (0.99: the stored
  * threshold for workspaces without labels flags users above this quantile of the training users' scores).
  *
+ * <p>Validation ({@code validation}, a share of the training users, default 0 = off; {@code patience}, default 3):
+ * that seeded slice of the users is held out of training, its loss is reported per epoch
+ * ({@code validation_loss} metric), training stops when it has not improved for {@code patience} epochs, and
+ * the weights of the best epoch are kept.
+ *
  * <p>Two-sided user scores ({@code aggregate=mean_z} or {@code two_sided}): after training, the training users'
  * step scores give {@link LengthNorms} (per length bucket, median and robust scale of the mean surprisal, its
  * spread and the top-5 mean), stored with the model; a user is scored by how far it lies from its length's
@@ -54,6 +59,8 @@ import java.util.SplittableRandom;
 public final class LstmDetector implements Detector {
     public static final String NAME = "lstm";
     static final int SCORE_BATCH = 256;
+    /** Far above what training produces (|w| stays below 100 here), far below float overflow in a gate. */
+    static final float MAX_ABS_WEIGHT = 1e4f;
 
     private TokenScheme scheme;
     private LstmNet net;
@@ -118,10 +125,29 @@ public final class LstmDetector implements Detector {
         net.initialise(o.seed());
         net.setLearningRate(o.doubleParam("lr", 0.002));
 
+        double validation = o.doubleParam("validation", 0.0);
+        int patience = o.intParam("patience", 3);
+        if (!(validation >= 0 && validation <= 0.5)) {
+            throw new UserFacingException("--param validation=" + validation + ": must be between 0 (off) and 0.5");
+        }
+        if (patience < 1) {
+            throw new UserFacingException("--param patience=" + patience + ": must be at least 1");
+        }
         List<int[][]> streams = encodeAll(normal);
+        List<int[][]> held = List.of();
+        if (validation > 0) {
+            List<int[][]>[] split = holdOut(streams, validation, o.seed());
+            streams = split[0];
+            held = split[1];
+        }
         List<int[]> groups = groups(streams, batch);
+        List<int[]> heldGroups = groups(held, SCORE_BATCH);
         SplittableRandom rnd = new SplittableRandom(o.seed());
         List<Double> losses = new ArrayList<>();
+        List<Double> heldLosses = new ArrayList<>();
+        double bestHeld = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        float[] bestParams = null;
         long steps = 0;
         for (int[][] s : streams) {
             steps += s[0].length;
@@ -142,6 +168,22 @@ public final class LstmDetector implements Detector {
             double loss = nll / Math.max(1, count);
             losses.add(loss);
             p.metric("loss", e + 1, loss);
+            if (!held.isEmpty()) {
+                double v = heldOutLoss(held, heldGroups, p);
+                heldLosses.add(v);
+                p.metric("validation_loss", e + 1, v);
+                if (v < bestHeld) {
+                    bestHeld = v;
+                    bestEpoch = e + 1;
+                    bestParams = net.parameters();
+                } else if (e + 1 - bestEpoch >= patience) {
+                    break;     // early stopping: no better validation loss for `patience` epochs
+                }
+            }
+        }
+        int epochsRun = losses.size();
+        if (bestParams != null && bestEpoch < epochsRun) {
+            net.setParameters(bestParams);     // keep the best epoch
         }
         // the training users' step scores: their length norms (two-sided aggregates) and the label-free threshold
         norms = null;
@@ -179,6 +221,15 @@ public final class LstmDetector implements Detector {
         trainingSummary.put("excluded_fraud_users", train.size() - normal.size());
         trainingSummary.put("labelled_users", o.labels().size());
         trainingSummary.put("epochs", epochs);
+        trainingSummary.put("epochs_run", epochsRun);
+        if (!held.isEmpty()) {
+            trainingSummary.put("validation_users", held.size());
+            trainingSummary.put("best_epoch", bestEpoch);
+            details.put("validation_users", held.size());
+            details.put("best_epoch", bestEpoch);
+            details.put("validation_loss_per_epoch", heldLosses);
+            details.put("stopped_early", epochsRun < epochs);
+        }
         trainingSummary.put("seed", o.seed());
         trainingSummary.put("millis", millis);
         trainingSummary.put("backend", LstmBackend.describe());
@@ -186,12 +237,80 @@ public final class LstmDetector implements Detector {
         metrics.put("final_loss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         ArrayNode lc = metrics.putArray("loss_per_epoch");
         losses.forEach(lc::add);
+        if (!held.isEmpty()) {
+            ArrayNode vl = metrics.putArray("validation_loss_per_epoch");
+            heldLosses.forEach(vl::add);
+            metrics.put("best_epoch", bestEpoch);
+            metrics.put("best_validation_loss", bestHeld);
+        }
         details.put("vocab", scheme.vocab());
         details.put("parameters", net.parameterCount());
         details.put("backend", LstmBackend.describe());
         details.put("excluded_fraud_users", train.size() - normal.size());
         p.progress(1.0, "trained");
         return new FitReport(NAME, normal.size(), normal.totalEvents(), millis, losses, details);
+    }
+
+    /**
+     * Splits the non-empty streams into {training, held out}: a seeded random {@code share} of them (at least
+     * one) is held out; empty streams stay with training (they contribute nothing either way).
+     */
+    @SuppressWarnings("unchecked")
+    static List<int[][]>[] holdOut(List<int[][]> streams, double share, long seed) {
+        List<Integer> nonEmpty = new ArrayList<>();
+        for (int i = 0; i < streams.size(); i++) {
+            if (streams.get(i)[0].length > 0) {
+                nonEmpty.add(i);
+            }
+        }
+        int n = Math.max(1, (int) Math.round(share * nonEmpty.size()));
+        if (nonEmpty.size() - n < 1) {
+            throw new UserFacingException("--param validation=" + share + ": " + nonEmpty.size()
+                    + " training users with events leave none to train on after holding " + n + " out");
+        }
+        int[] perm = shuffled(nonEmpty.size(), new SplittableRandom(seed ^ 0x5A11DA7EL));
+        boolean[] out = new boolean[streams.size()];
+        for (int k = 0; k < n; k++) {
+            out[nonEmpty.get(perm[k])] = true;
+        }
+        List<int[][]> train = new ArrayList<>();
+        List<int[][]> held = new ArrayList<>();
+        for (int i = 0; i < streams.size(); i++) {
+            (out[i] ? held : train).add(streams.get(i));
+        }
+        return new List[]{train, held};
+    }
+
+    /** Mean next-token loss (nats per token) over the held-out streams, state carried across windows. */
+    private double heldOutLoss(List<int[][]> streams, List<int[]> groups, ProgressListener p) {
+        double nll = 0;
+        long count = 0;
+        int v = net.vocab;
+        for (int[] g : groups) {
+            p.checkCancelled();
+            int b = g.length;
+            int total = 0;
+            for (int u : g) {
+                total = Math.max(total, streams.get(u)[0].length);
+            }
+            LstmNet.State state = null;
+            for (int a = 0; a < total; a += maxLen) {
+                int t = Math.min(maxLen, total - a);
+                int[] in = new int[t * b];
+                int[] tg = new int[t * b];
+                fill(streams, g, a, t, in, tg);
+                LstmNet.Forward f = net.forward(in, LstmNet.lengthsFromTargets(tg, t, b), t, b, state, a + t < total);
+                state = f.last();
+                float[] z = f.logits();
+                for (int k = 0; k < t * b; k++) {
+                    if (tg[k] >= 0) {
+                        nll += StepScorer.surprisal(z, k * v, v, tg[k]);
+                        count++;
+                    }
+                }
+            }
+        }
+        return nll / Math.max(1, count);
     }
 
     /** Nearest-rank quantile of ascending finite values (q = 1: the largest). */
@@ -383,7 +502,9 @@ public final class LstmDetector implements Detector {
             System.arraycopy(top, e.eventTok()[i] * topK, expected, i * topK, topK);
         }
         // while the norms are being fitted (from these very scores) a two-sided user score is not known yet
-        double score = aggregate.usesNorms() && norms == null ? Double.NaN : aggregate.of(steps, ranks, topG, norms);
+        // (only fit's own pass over its training users gets here without norms; it reads the steps, and
+        // Scores refuses non-finite user scores, so the placeholder is 0, never passed on)
+        double score = aggregate.usesNorms() && norms == null ? 0.0 : aggregate.of(steps, ranks, topG, norms);
         return new UserScores(userId, score, steps, expected, ranks);
     }
 
@@ -622,10 +743,16 @@ public final class LstmDetector implements Detector {
             }
             float[] w = new float[raw.length / 4];
             ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
+            for (int i = 0; i < w.length; i++) {
+                if (!Float.isFinite(w[i]) || Math.abs(w[i]) > MAX_ABS_WEIGHT) {
+                    throw new UserFacingException("LSTM model file is corrupt: weight " + i + " is " + w[i]
+                            + " (weights must be finite and within +-" + MAX_ABS_WEIGHT + ")");
+                }
+            }
             d.net.setParameters(w);
             JsonNode h = m.path("supervised_head");
             if (h.isObject()) {
-                d.head = new LogisticHead(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
+                d.head = LogisticHead.loaded(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));
             }
             d.trainingSummary = m.path("training").isObject() ? (ObjectNode) m.path("training") : ModelFile.json().createObjectNode();
             d.metrics = m.path("metrics").isObject() ? (ObjectNode) m.path("metrics") : ModelFile.json().createObjectNode();
@@ -636,8 +763,14 @@ public final class LstmDetector implements Detector {
     }
 
     private static double[] doubles(JsonNode a) {
+        if (!a.isArray()) {
+            throw new IllegalArgumentException("supervised head: expected an array of numbers");
+        }
         double[] v = new double[a.size()];
         for (int i = 0; i < v.length; i++) {
+            if (!a.get(i).isNumber()) {
+                throw new IllegalArgumentException("supervised head: '" + a.get(i) + "' is not a number");
+            }
             v[i] = a.get(i).asDouble();
         }
         return v;

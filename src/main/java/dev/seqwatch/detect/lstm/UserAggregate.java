@@ -20,9 +20,10 @@ public enum UserAggregate {
      */
     MEAN_Z,
     /**
-     * Two-sided: the largest of {@code |z|} of the mean surprisal, {@code |z|} of its spread (both tails:
-     * too regular or too erratic for the length) and the upper-tail z of the top-5 mean (a few very
-     * surprising steps), all against the training users of the user's length.
+     * Two-sided: the largest of the upper-tail z of the top-5 mean against all training users (a few very
+     * surprising steps, as {@code top5_mean} ranks them) and the lower-tail z of the mean surprisal and of its
+     * spread against the training users of the user's length (far too predictable, far too regular for
+     * that length: scripts, bots, scrapers).
      */
     TWO_SIDED;
 
@@ -60,9 +61,11 @@ public enum UserAggregate {
             if (z == null) {
                 return 0;
             }
-            double meanZ = Math.abs(z[LengthNorms.MEAN]);
-            return this == MEAN_Z ? meanZ
-                    : Math.max(meanZ, Math.max(Math.abs(z[LengthNorms.SPREAD]), Math.max(0, z[LengthNorms.TOP5])));
+            if (this == MEAN_Z) {
+                return Math.abs(z[LengthNorms.MEAN]);
+            }
+            double surprising = norms.zAll(steps)[LengthNorms.TOP5];
+            return Math.max(surprising, Math.max(-z[LengthNorms.MEAN], -z[LengthNorms.SPREAD]));
         }
         return of(steps, ranks, g);
     }

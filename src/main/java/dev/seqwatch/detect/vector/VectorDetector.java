@@ -131,6 +131,12 @@ public abstract class VectorDetector implements Detector {
             throw new UserFacingException("damaged " + d.name() + " model: scaler has " + med.length
                     + " columns, features " + d.features.dimension());
         }
+        for (int j = 0; j < med.length; j++) {
+            if (!Double.isFinite(med[j]) || !Double.isFinite(sc[j]) || !(sc[j] > 1e-12)) {
+                throw new UserFacingException("damaged " + d.name() + " model: scaler column " + j + " has median "
+                        + med[j] + " and scale " + sc[j] + " (must be finite, scale positive)");
+            }
+        }
         d.scaler = new RobustScaler(med, sc);
         Map<String, Object> tr = new LinkedHashMap<>();
         f.manifest().path("training").fields().forEachRemaining(e -> tr.put(e.getKey(), e.getValue().isNumber()

@@ -28,10 +28,9 @@ public final class CurveChart extends ChartView {
         super(new XYPlot());
         NumberAxis x = new NumberAxis(xLabel);
         NumberAxis y = new NumberAxis(yLabel);
-        x.setRange(0, 1.01);
-        y.setRange(0, 1.01);
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
+        fixedHome(0, 1.01, 0, 1.01);
         renderer.setAutoPopulateSeriesStroke(false);
         renderer.setDefaultStroke(new BasicStroke(1.8f));
         plot.setRenderer(renderer);
@@ -43,6 +42,7 @@ public final class CurveChart extends ChartView {
             chart.addLegend(legend);
         }
         setTheme(false);
+        enableResetButton();
     }
 
     public void clear() {

@@ -12,8 +12,12 @@ import java.awt.Color;
 import java.awt.geom.Ellipse2D;
 import java.util.List;
 
-/** Precision over recall on labelled users, with the current threshold as a red dot. */
+/**
+ * Precision over recall on labelled users, with the current threshold as a red dot. Both axes are fixed
+ * at 0..1.02; drag zooms (the wheel only with Ctrl: it scrolls the side panel), Reset zoom returns.
+ */
 public final class PrCurveChart extends ChartView {
+    private static final double HOME = 1.02;
     private final XYSeries curve = new XYSeries("PR", false, true);
     private final XYSeries current = new XYSeries("current", false, true);
 
@@ -21,10 +25,9 @@ public final class PrCurveChart extends ChartView {
         super(new XYPlot());
         NumberAxis x = new NumberAxis("recall");
         NumberAxis y = new NumberAxis("precision");
-        x.setRange(0, 1.02);
-        y.setRange(0, 1.02);
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
+        fixedHome(0, HOME, 0, HOME);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
         r.setSeriesLinesVisible(0, true);
         r.setSeriesShapesVisible(0, false);
@@ -41,6 +44,7 @@ public final class PrCurveChart extends ChartView {
             }
         });
         setTheme(false);
+        enableResetButton();
     }
 
     public void setCurve(List<ThresholdTable.Point> points) {

@@ -41,7 +41,7 @@ public final class TimelineChart extends ChartView {
     private boolean clicked;
 
     public TimelineChart(IntConsumer onStepClicked) {
-        super(new XYPlot());
+        super(new XYPlot(), true); // the timeline fills its tab: the wheel zooms it (README)
         dots.setDefaultShape(new Ellipse2D.Double(-5, -5, 10, 10));
         dots.setDrawOutlines(true);
         dots.setUseOutlinePaint(true);

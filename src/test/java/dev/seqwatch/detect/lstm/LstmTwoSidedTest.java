@@ -113,7 +113,13 @@ class LstmTwoSidedTest {
         assertThat(z[LengthNorms.MEAN]).isCloseTo(12 / (1.4826 * 8), within(1e-12));
         assertThat(z[LengthNorms.SPREAD]).isCloseTo(-20, within(1e-9));
         assertThat(UserAggregate.MEAN_Z.of(new double[]{27, 27}, null, 9, n)).isCloseTo(12 / (1.4826 * 8), within(1e-12));
+        // two_sided: max(z of top-5 mean against everyone, -z mean, -z spread against the length): spread 0 is far too regular
         assertThat(UserAggregate.TWO_SIDED.of(new double[]{27, 27}, null, 9, n)).isCloseTo(20, within(1e-9));
+        assertThat(n.allMedian[LengthNorms.TOP5]).isEqualTo(15.0);
+        // {40, 60}: mean 50, spread 10 (erratic, not regular): the upper tail, (50 - 15) / (1.4826 * 8)
+        assertThat(UserAggregate.TWO_SIDED.of(new double[]{40, 60}, null, 9, n)).isCloseTo(35 / (1.4826 * 8), within(1e-9));
+        // {2, 4}: mean 3, spread 1 as its peers: the lower tail of the mean, (15 - 3) / (1.4826 * 8)
+        assertThat(UserAggregate.TWO_SIDED.of(new double[]{2, 4}, null, 9, n)).isCloseTo(12 / (1.4826 * 8), within(1e-9));
         // far more predictable than its peers scores as high as far more surprising
         assertThat(UserAggregate.MEAN_Z.of(new double[]{3, 3}, null, 9, n))
                 .isCloseTo(UserAggregate.MEAN_Z.of(new double[]{27, 27}, null, 9, n), within(1e-12));

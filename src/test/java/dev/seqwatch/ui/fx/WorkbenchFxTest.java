@@ -203,7 +203,10 @@ class WorkbenchFxTest {
     void slashThenIdFindsTheUserAndEnterOpensIt() {
         var views = app.window().views();
         String target = views.model().rows().get(Math.min(5, views.model().rows().size() - 1)).userId();
-        robot.clickOn(robot.lookup("#queueTable .table-row-cell").nth(0).queryAs(javafx.scene.Node.class));
+        String first = views.model().rows().get(0).userId();
+        robot.interact(() -> robot.lookup("#queueTable").queryTableView().scrollTo(0));
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").match((javafx.scene.control.TableRow<QueueRow> r) ->
+                r.getScene() != null && r.getItem() != null && first.equals(r.getItem().userId())).queryAs(javafx.scene.Node.class));
         javafx.scene.control.TextField search = robot.lookup("#search").queryAs(javafx.scene.control.TextField.class);
         robot.type(KeyCode.SLASH);
         waitUntil(search::isFocused, () -> "search not focused");
@@ -285,6 +288,84 @@ class WorkbenchFxTest {
         String next = table.getItems().get(index + 1).userId();
         waitUntil(() -> next.equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
         waitUntil(undo::isDisabled, () -> "undo enabled for " + next);
+        robot.interact(() -> table.scrollTo(0));
+    }
+
+    @Test
+    void theWheelOverThePrChartDoesNotZoomItCtrlWheelDoesAndResetReturns() {
+        javafx.scene.layout.StackPane host = robot.lookup("#thresholdPrHost").queryAs(javafx.scene.layout.StackPane.class);
+        dev.seqwatch.ui.chart.ChartView pr = (dev.seqwatch.ui.chart.ChartView) host.getChildren().get(0);
+        waitUntil(pr::isVisible, () -> "PR chart hidden");
+        var plot = pr.chart().getXYPlot();
+        org.jfree.data.Range x = plot.getDomainAxis().getRange();
+        org.jfree.data.Range y = plot.getRangeAxis().getRange();
+        assertThat(pr.isZoomed()).isFalse();
+        robot.moveTo(pr);
+        robot.scroll(3, javafx.geometry.VerticalDirection.UP); // before the fix: each turn zoomed the chart
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(plot.getDomainAxis().getRange()).isEqualTo(x);
+        assertThat(plot.getRangeAxis().getRange()).isEqualTo(y);
+        assertThat(pr.resetButton().isVisible()).isFalse();
+
+        // Ctrl+wheel is the explicit zoom; the Reset zoom button appears and brings the full curve back
+        robot.moveTo(pr);
+        robot.press(KeyCode.CONTROL);
+        try {
+            robot.scroll(2, javafx.geometry.VerticalDirection.UP);
+        } finally {
+            robot.release(KeyCode.CONTROL);
+        }
+        waitUntil(pr::isZoomed, () -> "not zoomed: " + plot.getDomainAxis().getRange());
+        waitUntil(() -> pr.resetButton().isVisible(), () -> "no reset button");
+        robot.clickOn(pr.resetButton());
+        waitUntil(() -> !pr.isZoomed(), () -> "still zoomed: " + plot.getDomainAxis().getRange());
+        assertThat(plot.getDomainAxis().getRange()).isEqualTo(x);
+        assertThat(plot.getRangeAxis().getRange()).isEqualTo(y);
+        waitUntil(() -> !pr.resetButton().isVisible(), () -> "reset button still shown");
+    }
+
+    @Test
+    void shortcutsNeverFireInsideTextFields() {
+        var views = app.window().views();
+        TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+        robot.interact(() -> table.scrollTo(0));
+        QueueRow row = table.getItems().get(2);
+        String user = row.userId();
+        robot.clickOn(robot.lookup("#queueTable .table-row-cell").match((javafx.scene.control.TableRow<QueueRow> r) ->
+                r.getItem() != null && user.equals(r.getItem().userId())).queryAs(javafx.scene.Node.class));
+        waitUntil(() -> user.equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
+        dev.seqwatch.common.Label before = views.model().currentLabel(user);
+        Workspace ws = views.model().service().workspace();
+        int rows = ws.read(c -> new LabelDao().history(c, user)).size();
+
+        // E opens the note: its own "e" is not typed, and N, F, J, 5, U, / are text there
+        javafx.scene.control.TextField note = robot.lookup(".labelling-view .text-field").queryAs(javafx.scene.control.TextField.class);
+        robot.type(KeyCode.E);
+        waitUntil(note::isFocused, () -> "note not focused");
+        robot.write("new device nfj5u/");
+        waitUntil(() -> note.getText().equals("new device nfj5u/"), note::getText);
+        assertThat(views.model().selectedUserProperty().get()).isEqualTo(user);
+        assertThat(views.model().currentLabel(user)).isEqualTo(before);
+        // Esc returns to the queue, where the keys act again; the note goes with the next label
+        robot.type(KeyCode.ESCAPE);
+        waitUntil(() -> table.isFocused(), () -> "queue not focused");
+        robot.type(KeyCode.DIGIT4);
+        waitUntil(() -> views.model().currentLabel(user) != null && "scripted_bot".equals(views.model().currentLabel(user).fraudType()),
+                () -> String.valueOf(views.model().currentLabel(user)));
+        List<Label> h = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(h).hasSize(rows + 1);
+        assertThat(h.get(h.size() - 1).note()).isEqualTo("new device nfj5u/");
+
+        // the thresholds' number fields take digits and letters as text too
+        javafx.scene.control.TextField topN = robot.lookup("#topNField").queryAs(javafx.scene.control.TextField.class);
+        robot.clickOn(topN);
+        robot.write("n5");
+        waitUntil(() -> topN.getText().equals("n5"), topN::getText);
+        assertThat(views.model().currentLabel(user).fraudType()).isEqualTo("scripted_bot");
+        List<Label> after = ws.read(c -> new LabelDao().history(c, user));
+        assertThat(after).hasSize(rows + 1);
+        robot.interact(() -> topN.setText(""));
+        robot.type(KeyCode.ESCAPE);
         robot.interact(() -> table.scrollTo(0));
     }
 }
