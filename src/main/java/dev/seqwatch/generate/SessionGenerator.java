@@ -33,6 +33,12 @@ public final class SessionGenerator {
     public static final String TRUTH = "truth.csv";
     public static final String LABELS = "labels.csv";
     public static final String LABEL_HEADER = "user_id,label,fraud_type,note";
+    /**
+     * truth.csv's header: the label columns and the ring each fraud user works in ({@code <fraud_type>-<n>},
+     * the accounts that share a ring's random stream: its targets and campaign; empty for normal users).
+     * labels.csv keeps the four label columns.
+     */
+    public static final String TRUTH_HEADER = LABEL_HEADER + ",ring";
     public static final double LABELLED_SHARE = 0.25;
 
     /** The five patterns of the first generator (the committed sample session was written with these). */
@@ -94,6 +100,7 @@ public final class SessionGenerator {
         int[] type = assignTypes();
         int[] ordinal = ordinals(type);
         String[] notes = new String[n];
+        int[] ringNo = new int[n];
         Catalogue shop = new Catalogue(150, Math.max(20_000, Math.min(400_000, n * 2)), seed);
 
         List<Path> runs = new ArrayList<>();
@@ -115,6 +122,7 @@ public final class SessionGenerator {
                 } else {
                     FraudPattern p = patterns.get(type[u]);
                     int ring = ordinal[u] / p.ringSize();
+                    ringNo[u] = ring;
                     SplittableRandom ringRandom = new SplittableRandom(Rand.mix(seed, 0x7100_0000L * (type[u] + 1) + ring));
                     double intensity = r.nextDouble();
                     notes[u] = p.generate(c, ringRandom, ring, intensity);
@@ -173,8 +181,8 @@ public final class SessionGenerator {
         for (boolean b : labelled) {
             nLabelled += b ? 1 : 0;
         }
-        writeLabels(dir.resolve(TRUTH), type, notes, null);
-        writeLabels(dir.resolve(LABELS), type, notes, labelled);
+        writeLabels(dir.resolve(TRUTH), type, notes, null, ringNo);
+        writeLabels(dir.resolve(LABELS), type, notes, labelled, null);
         long bytes;
         try {
             bytes = Files.size(dir.resolve(EVENTS));
@@ -260,10 +268,10 @@ public final class SessionGenerator {
         return chosen;
     }
 
-    private void writeLabels(Path file, int[] type, String[] notes, boolean[] only) {
+    private void writeLabels(Path file, int[] type, String[] notes, boolean[] only, int[] ringNo) {
         int n = type.length;
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(LABEL_HEADER);
+            w.write(ringNo == null ? LABEL_HEADER : TRUTH_HEADER);
             w.write('\n');
             for (int u = 0; u < n; u++) {
                 if (only != null && !only[u]) {
@@ -271,12 +279,16 @@ public final class SessionGenerator {
                 }
                 w.write(EventCsvWriter.userId(u, n));
                 if (type[u] == NORMAL) {
-                    w.write(",normal,,\n");
+                    w.write(ringNo == null ? ",normal,,\n" : ",normal,,,\n");
                 } else {
                     w.write(",fraud,");
                     w.write(patterns.get(type[u]).type());
                     w.write(',');
                     w.write(notes[u] == null ? "" : notes[u]);   // notes never contain commas or quotes
+                    if (ringNo != null) {
+                        w.write(',');
+                        w.write(patterns.get(type[u]).type() + "-" + ringNo[u]);
+                    }
                     w.write('\n');
                 }
             }

@@ -204,20 +204,27 @@ class SessionGeneratorTest {
 
     @Test
     void truthCoversEveryUserAndLabelsAreAStratifiedQuarterConsistentWithTruth() throws IOException {
-        assertThat(Files.readAllLines(dir.resolve(SessionGenerator.TRUTH)).get(0)).isEqualTo("user_id,label,fraud_type,note");
+        assertThat(Files.readAllLines(dir.resolve(SessionGenerator.TRUTH)).get(0)).isEqualTo("user_id,label,fraud_type,note,ring");
         assertThat(Files.readAllLines(dir.resolve(SessionGenerator.LABELS)).get(0)).isEqualTo("user_id,label,fraud_type,note");
         assertThat(truth).hasSize(USERS);
         assertThat(truth.keySet()).containsAll(byUser.keySet());
+        Map<String, Integer> ringSizes = new HashMap<>();
         for (String[] r : truth.values()) {
-            assertThat(r).hasSize(4);
+            assertThat(r).hasSize(5);
             assertThat(r[1]).isIn("normal", "fraud");
             assertThat(r[2].isEmpty()).isEqualTo(r[1].equals("normal"));
+            assertThat(r[4].isEmpty()).isEqualTo(r[1].equals("normal"));
+            if (!r[4].isEmpty()) {
+                assertThat(r[4]).startsWith(r[2] + "-");   // a ring holds accounts of one pattern
+                ringSizes.merge(r[4], 1, Integer::sum);
+            }
         }
+        assertThat(ringSizes.values()).allMatch(n -> n <= 25).anyMatch(n -> n >= 8);
         Map<String, String[]> labels = readLabels(dir.resolve(SessionGenerator.LABELS));
         assertThat(labels).hasSize(summary.labelledUsers());
         Map<String, Integer> perStratum = new HashMap<>();
         for (String[] l : labels.values()) {
-            assertThat(truth.get(l[0])).as(l[0]).containsExactly(l);
+            assertThat(java.util.Arrays.copyOf(truth.get(l[0]), 4)).as(l[0]).containsExactly(l);
             perStratum.merge(l[2].isEmpty() ? "normal" : l[2], 1, Integer::sum);
         }
         int normals = USERS - summary.fraudUsers();

@@ -48,6 +48,16 @@ class LabelImporterTest extends FreshWorkspaceTest {
     }
 
     @Test
+    void theGeneratorsTruthFileWithItsRingColumnImportsItsFourLabelColumns() {
+        Path f = utf8(tmp, "truth.csv", "user_id,label,fraud_type,note,ring\n"
+                + "u1,fraud,click_farming,ring 0,click_farming-0\nu2,normal,,,\n");
+        assertThat(load(f, "ana").appended()).isEqualTo(2);
+        assertThat(ws.read(c -> new LabelDao().current(c)).get("u1").note()).isEqualTo("ring 0");
+        Path other = utf8(tmp, "other.csv", "user_id,label,fraud_type,note,shop\nu1,fraud,a,b,c\n");
+        assertThatThrownBy(() -> load(other, "ana")).hasMessageContaining(":2: expected user_id,label[,fraud_type[,note]], found 5 columns");
+    }
+
+    @Test
     void aSecondLabelIsANewRowAndTheOldOneStays() {
         load(utf8(tmp, "a.csv", "u1,normal\nu2,fraud,scripted_bot\n"), "ana");
         LabelImporter.Result r = load(utf8(tmp, "b.csv", "u1,fraud,account_takeover,after review\nu2,fraud,scripted_bot\n"), "ben");
