@@ -50,6 +50,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--param", description = "detector parameter DETECTOR.KEY=VALUE (repeatable), e.g. --param lof.k=100")
     Map<String, String> params = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--split", defaultValue = "time", description = "time (default): train on the earlier part of the log (events before "
+            + "the first event of the user at --train-share), evaluate on the users who first appear after it; random: a seeded random "
+            + "share of users trains, the others are evaluated; none: train and evaluate on every user (in-sample, warned)")
+    String split;
+
+    @Option(names = "--train-share", defaultValue = "0.5", description = "share of users on the training side of the split (default ${DEFAULT-VALUE})")
+    double trainShare;
+
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
@@ -72,6 +80,8 @@ public final class CompareCommand implements Callable<Integer> {
             case "labels" -> List.of(DetectorComparison.LABELS);
             default -> throw new UserFacingException("--mode must be unsupervised, labels or both, was '" + mode + "'");
         };
+        // bad --split / --train-share fail before the workspace is opened
+        new DetectorComparison.Options(names, modes, epochs, seed, Map.of(), 5, split, trainShare);
         LabelSet fileLabels = labelsFile == null ? null : LabelFile.read(labelsFile);
         DetectorComparison.Report report;
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
@@ -83,8 +93,12 @@ public final class CompareCommand implements Callable<Integer> {
                     + (fileLabels != null ? labelsFile : "the workspace's labels") + " (" + labels.size() + " users); the labels round learns from "
                     + (training == stored ? "the workspace's labels (" + stored.size() + " users)" : "the same labels"));
             report = new DetectorComparison(registry).run(all, labels, training,
-                    new DetectorComparison.Options(names, modes, epochs, seed, perDetector(params), 5), p);
+                    new DetectorComparison.Options(names, modes, epochs, seed, perDetector(params), 5, split, trainShare), p);
         }
+        for (String w : report.warnings()) {
+            err.println("seqwatch: warning: " + w);
+        }
+        err.flush();
         if (json) {
             Map<String, Object> m = DetectorComparison.toMap(report);
             if (byPattern) {
@@ -127,8 +141,17 @@ public final class CompareCommand implements Callable<Integer> {
                 types.addAll(row.evaluation().perFraudType().keySet());
             }
         }
-        out.printf("%d users, %d labelled, %d fraud; PR-AUC = average precision; k = %d; recall per fraud type at the best-F1 threshold%n",
-                r.nUsers(), r.nLabelled(), r.nFraud(), r.nFraud());
+        String how = switch (r.split()) {
+            case DetectorComparison.SPLIT_TIME -> "trained on " + r.trainUsers() + " users' events before "
+                    + java.time.Instant.ofEpochMilli(r.cut()) + ", evaluated on the users first seen after it: ";
+            case DetectorComparison.SPLIT_RANDOM -> "trained on " + r.trainUsers() + " random users, evaluated on the others: ";
+            default -> "trained and evaluated on the same users (--split none): ";
+        };
+        out.printf("%s%d users, %d labelled, %d fraud; PR-AUC = average precision; k = %d; recall per fraud type at the best-F1 threshold%n",
+                how, r.nUsers(), r.nLabelled(), r.nFraud(), r.nFraud());
+        for (String w : r.warnings()) {
+            out.println("warning: " + w);
+        }
         StringBuilder head = new StringBuilder(String.format("%-13s %-22s %7s %7s %7s %7s %10s %8s %8s", "mode", "detector",
                 "ROC-AUC", "PR-AUC", "P@k", "bestF1", "threshold", "fit s", "score s"));
         List<String> typeList = new ArrayList<>(types);

@@ -26,6 +26,7 @@ import java.util.Set;
                 RestoreCommand.class,
                 DiffCommand.class,
                 ModelsCommand.class,
+                QueueCommand.class,
                 RingsCommand.class,
         })
 public final class SeqwatchCli implements Runnable {

@@ -47,9 +47,35 @@ public final class DetectorComparison {
         this.registry = registry;
     }
 
-    /** What to compare; {@code params} per detector name; {@code modes} a subset of unsupervised, labels. */
+    /** No split: every detector trains on all users and is evaluated on the same users (transductive). */
+    public static final String SPLIT_NONE = "none";
+    /** Users drawn at random (seeded) into a training and an evaluation part. */
+    public static final String SPLIT_RANDOM = "random";
+    /** Train on the earlier part of the log, evaluate on the users who first appear in the later part. */
+    public static final String SPLIT_TIME = "time";
+
+    /**
+     * What to compare; {@code params} per detector name; {@code modes} a subset of unsupervised, labels;
+     * {@code split} one of {@link #SPLIT_NONE}, {@link #SPLIT_RANDOM}, {@link #SPLIT_TIME};
+     * {@code trainShare} the share of users (in (0, 1)) on the training side of a split.
+     */
     public record Options(List<String> detectors, List<String> modes, int epochs, long seed,
-                          Map<String, Map<String, String>> params, int folds) {
+                          Map<String, Map<String, String>> params, int folds, String split, double trainShare) {
+        public Options {
+            if (!List.of(SPLIT_NONE, SPLIT_RANDOM, SPLIT_TIME).contains(split)) {
+                throw new UserFacingException("--split must be time, random or none, was '" + split + "'");
+            }
+            if (!(trainShare > 0 && trainShare < 1)) {
+                throw new UserFacingException("--train-share must be between 0 and 1 (exclusive), was " + trainShare);
+            }
+        }
+
+        /** Without a split (every user trained on and evaluated), as before splits existed. */
+        public Options(List<String> detectors, List<String> modes, int epochs, long seed,
+                       Map<String, Map<String, String>> params, int folds) {
+            this(detectors, modes, epochs, seed, params, folds, SPLIT_NONE, 0.5);
+        }
+
         public static Options of(List<String> detectors) {
             return new Options(detectors, List.of(UNSUPERVISED, LABELS), 0, 42L, Map.of(), 5);
         }
@@ -67,7 +93,96 @@ public final class DetectorComparison {
     public record Gain(String mode, String ensemble, String bestSingle, double prAucGain, double rocAucGain) {
     }
 
-    public record Report(int nUsers, int nLabelled, int nFraud, List<Row> rows, List<Gain> gains) {
+    /**
+     * {@code nUsers}, {@code nLabelled}, {@code nFraud}: of the evaluated users; {@code trainUsers}: users
+     * the detectors were trained on; {@code cut}: the time split's cut (epoch ms, events before it were
+     * trained on), else 0; {@code warnings}: what makes the figures optimistic (e.g. evaluated users the
+     * models were trained on), empty when nothing does.
+     */
+    public record Report(int nUsers, int nLabelled, int nFraud, List<Row> rows, List<Gain> gains,
+                         String split, int trainUsers, long cut, List<String> warnings) {
+        public Report(int nUsers, int nLabelled, int nFraud, List<Row> rows, List<Gain> gains) {
+            this(nUsers, nLabelled, nFraud, rows, gains, SPLIT_NONE, nUsers, 0, List.of());
+        }
+    }
+
+    /** The training and evaluation sides of a split; for {@link #SPLIT_NONE} both are all users. */
+    public record Split(SequenceSet train, SequenceSet evaluate, long cut) {
+    }
+
+    /**
+     * Splits {@code all} as {@code o} asks. Time: users ordered by their first event; the first event of
+     * the user at the {@code trainShare} quantile is the cut; training sees every event before the cut
+     * (the histories of earlier users, truncated there), evaluation the users whose first event is at or
+     * after it. Random: users shuffled with the seed, the first {@code trainShare} of them train.
+     */
+    public static Split split(SequenceSet all, Options o) {
+        int n = all.size();
+        if (o.split().equals(SPLIT_NONE)) {
+            return new Split(all, all, 0);
+        }
+        if (n < 4) {
+            throw new UserFacingException("--split " + o.split() + ": needs at least 4 users, the workspace has " + n);
+        }
+        if (o.split().equals(SPLIT_RANDOM)) {
+            List<String> ids = new ArrayList<>();
+            for (UserSequence u : all.users()) {
+                ids.add(u.userId());
+            }
+            java.util.Collections.sort(ids);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(o.seed());
+            for (int i = ids.size() - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                String t = ids.get(i);
+                ids.set(i, ids.get(j));
+                ids.set(j, t);
+            }
+            int k = Math.max(1, Math.min(n - 1, (int) Math.round(n * o.trainShare())));
+            java.util.Set<String> trainIds = new java.util.HashSet<>(ids.subList(0, k));
+            return new Split(all.filter(u -> trainIds.contains(u.userId())), all.filter(u -> !trainIds.contains(u.userId())), 0);
+        }
+        long[] first = new long[n];
+        int m = 0;
+        for (UserSequence u : all.users()) {
+            if (u.length() > 0) {
+                first[m++] = u.timestamp(0);
+            }
+        }
+        long[] sorted = java.util.Arrays.copyOf(first, m);
+        java.util.Arrays.sort(sorted);
+        int k = Math.max(1, Math.min(m - 1, (int) Math.round(m * o.trainShare())));
+        long cut = sorted[k];
+        List<UserSequence> train = new ArrayList<>();
+        List<UserSequence> eval = new ArrayList<>();
+        for (UserSequence u : all.users()) {
+            if (u.length() == 0) {
+                continue;
+            }
+            if (u.timestamp(0) >= cut) {
+                eval.add(u);
+            } else {
+                int end = 0;
+                while (end < u.length() && u.timestamp(end) < cut) {
+                    end++;
+                }
+                train.add(end == u.length() ? u : u.slice(0, end));
+            }
+        }
+        if (eval.isEmpty() || train.isEmpty()) {
+            throw new UserFacingException("--split time: every user first appears at the same time; use --split random");
+        }
+        return new Split(new SequenceSet(all.actionNames(), all.itemNames(), all.categoryNames(), train),
+                new SequenceSet(all.actionNames(), all.itemNames(), all.categoryNames(), eval), cut);
+    }
+
+    private static LabelSet restrict(LabelSet l, SequenceSet users) {
+        List<dev.seqwatch.common.Label> kept = new ArrayList<>();
+        for (dev.seqwatch.common.Label x : l.all()) {
+            if (users.user(x.userId()) != null) {
+                kept.add(x);
+            }
+        }
+        return new LabelSet(kept);
     }
 
     /** Every registered detector except the trainable ensemble (the comparison builds its own ensembles). */
@@ -100,16 +215,56 @@ public final class DetectorComparison {
             }
             registry.checkParams(e.getKey(), e.getValue()); // bad names and ranges fail before any work
         }
+        Split sp = split(all, o);
+        SequenceSet trainUsers = sp.train();
+        SequenceSet evalUsers = sp.evaluate();
+        boolean split = !o.split().equals(SPLIT_NONE);
+        // with a split, the labels round learns only from labels of training users and is judged only on evaluated users
+        LabelSet evalLabels = split ? restrict(labels, evalUsers) : labels;
+        LabelSet trainLabels = split ? restrict(trainingLabels, trainUsers) : trainingLabels;
+        if (evalLabels.fraudUsers().isEmpty()) {
+            throw new UserFacingException("--split " + o.split() + ": none of the " + evalUsers.size()
+                    + " evaluated users is labelled fraud; try --split random or a different --train-share");
+        }
+        if (o.modes().contains(LABELS) && trainLabels.fraudUsers().isEmpty()) {
+            throw new UserFacingException("--split " + o.split() + ": none of the " + trainUsers.size()
+                    + " training users is labelled fraud: the 'labels' round has nothing to learn from");
+        }
+        List<String> warnings = new ArrayList<>();
+        int overlap = 0;
+        for (UserSequence u : evalUsers.users()) {
+            if (trainUsers.user(u.userId()) != null && evalLabels.isLabelled(u.userId())) {
+                overlap++;
+            }
+        }
+        if (overlap > 0) {
+            warnings.add("every detector was trained on the users it is evaluated on (" + overlap + " labelled evaluated users; --split "
+                    + o.split() + "): unsupervised figures are in-sample, use --split time or random for held-out figures");
+        }
+        if (o.modes().contains(LABELS)) {
+            int seen = 0;
+            for (dev.seqwatch.common.Label l : evalLabels.all()) {
+                if (trainLabels.isLabelled(l.userId()) && trainUsers.user(l.userId()) != null) {
+                    seen++;
+                }
+            }
+            if (seen > 0) {
+                warnings.add("labels round: " + seen + " of the " + evalLabels.size() + " evaluated users were labelled in the labels the "
+                        + "detectors learned from, so a detector with a supervised part (e.g. the LSTM's head) saw their answers; "
+                        + "only the stacked row is scored out of fold");
+            }
+        }
         List<Row> rows = new ArrayList<>();
         List<Gain> gains = new ArrayList<>();
         int rounds = o.modes().size() * o.detectors().size();
         int done = 0;
         for (String mode : o.modes()) {
             boolean useLabels = mode.equals(LABELS);
-            SequenceSet train = useLabels ? all.without(trainingLabels.fraudUsers()) : all;
-            FitOptions fo = new FitOptions(o.epochs(), o.seed(), useLabels, useLabels ? trainingLabels : LabelSet.empty(), Map.of());
+            SequenceSet train = useLabels ? trainUsers.without(trainLabels.fraudUsers()) : trainUsers;
+            FitOptions fo = new FitOptions(o.epochs(), o.seed(), useLabels, useLabels ? trainLabels : LabelSet.empty(), Map.of());
             List<String> okNames = new ArrayList<>();
             List<double[]> okScores = new ArrayList<>();
+            List<double[]> okTrainScores = new ArrayList<>();
             List<Row> single = new ArrayList<>();
             for (String name : o.detectors()) {
                 double from = (double) done / rounds;
@@ -122,16 +277,21 @@ public final class DetectorComparison {
                     FitOptions opts = new FitOptions(fo.epochs(), fo.seed(), fo.excludeFraud(), fo.labels(),
                             o.params().getOrDefault(name, Map.of()));
                     long t0 = System.nanoTime();
-                    d.fit(d.excludesFraudItself() ? all : train, opts, new SubProgress(p, from, from + (to - from) * 0.7));
+                    d.fit(d.excludesFraudItself() ? trainUsers : train, opts, new SubProgress(p, from, from + (to - from) * 0.7));
                     long fitMs = (System.nanoTime() - t0) / 1_000_000;
                     long t1 = System.nanoTime();
-                    Scores s = d.score(all, new SubProgress(p, from + (to - from) * 0.7, to));
+                    Scores s = d.score(evalUsers, new SubProgress(p, from + (to - from) * 0.7, to));
                     long scoreMs = (System.nanoTime() - t1) / 1_000_000;
-                    double[] aligned = align(all, s);
-                    LabelledScores ls = LabelledScores.of(s, labels);
+                    double[] aligned = align(evalUsers, s);
+                    double[] trainAligned = null;
+                    if (split && useLabels) {
+                        trainAligned = align(trainUsers, d.score(trainUsers, ProgressListener.NONE));
+                    }
+                    LabelledScores ls = LabelledScores.of(s, evalLabels);
                     row = new Row(name, mode, Evaluation.of(ls, Double.NaN), fitMs, scoreMs, ls.curve(), null);
                     okNames.add(name);
                     okScores.add(aligned);
+                    okTrainScores.add(trainAligned);
                 } catch (CancelledException e) {
                     throw e;
                 } catch (RuntimeException | OutOfMemoryError e) {
@@ -143,23 +303,67 @@ public final class DetectorComparison {
             }
             if (okScores.size() >= 2) {
                 double[][] sc = okScores.toArray(new double[0][]);
-                Row avg = ensembleRow(RANK_AVERAGE, mode, all, labels, Ensembles.rankAverage(sc));
+                Row avg = ensembleRow(RANK_AVERAGE, mode, evalUsers, evalLabels, Ensembles.rankAverage(sc));
                 rows.add(avg);
                 gains.add(gain(mode, avg, single));
                 if (useLabels) {
-                    Row st = ensembleRow(STACKED, mode, all, labels, stacked(all, trainingLabels, sc, o));
-                    rows.add(st);
-                    gains.add(gain(mode, st, single));
+                    double[] st = split ? stackedHeldOut(trainUsers, trainLabels, okTrainScores.toArray(new double[0][]), sc)
+                            : stacked(all, trainingLabels, sc, o);
+                    Row str = ensembleRow(STACKED, mode, evalUsers, evalLabels, st);
+                    rows.add(str);
+                    gains.add(gain(mode, str, single));
                 }
             }
         }
         p.progress(1, "comparison done");
+        int nFraud = 0;
         for (Row r : rows) {
             if (r.evaluation() != null) {
-                return new Report(all.size(), labelledCount(all, labels), r.evaluation().nFraud(), rows, gains);
+                nFraud = r.evaluation().nFraud();
+                break;
             }
         }
-        return new Report(all.size(), labelledCount(all, labels), 0, rows, gains);
+        return new Report(evalUsers.size(), labelledCount(evalUsers, evalLabels), nFraud, rows, gains, o.split(), trainUsers.size(),
+                sp.cut(), List.copyOf(warnings));
+    }
+
+    /**
+     * The stacked model with a split: logistic regression fitted on the labelled training users' scores and
+     * applied to the evaluated users; ranks are taken over both sides together so they share one scale.
+     */
+    private static double[] stackedHeldOut(SequenceSet train, LabelSet labels, double[][] trainScores, double[][] evalScores) {
+        int nt = train.size();
+        int ne = evalScores[0].length;
+        int k = evalScores.length;
+        double[][] ranks = new double[k][];
+        for (int d = 0; d < k; d++) {
+            double[] both = new double[nt + ne];
+            System.arraycopy(trainScores[d], 0, both, 0, nt);
+            System.arraycopy(evalScores[d], 0, both, nt, ne);
+            ranks[d] = Ensembles.normalisedRanks(both);
+        }
+        double[][] x = new double[nt + ne][];
+        boolean[] use = new boolean[nt + ne];
+        boolean[] fraud = new boolean[nt + ne];
+        boolean anyNormal = labels.all().stream().anyMatch(l -> !l.fraud());
+        for (int i = 0; i < nt + ne; i++) {
+            double[] r = new double[k];
+            for (int d = 0; d < k; d++) {
+                r[d] = ranks[d][i];
+            }
+            x[i] = Ensembles.stackingFeatures(r);
+            if (i < nt) {
+                Boolean f = labels.isFraud(train.users().get(i).userId());
+                use[i] = f != null || !anyNormal; // fraud-only labels: the other training users count as normal
+                fraud[i] = f != null && f;
+            }
+        }
+        Ensembles.LogisticRegression lr = Ensembles.LogisticRegression.fit(x, i -> use[i], fraud);
+        double[] out = new double[ne];
+        for (int i = 0; i < ne; i++) {
+            out[i] = lr.predict(x[nt + i]);
+        }
+        return out;
     }
 
     private static int labelledCount(SequenceSet all, LabelSet labels) {
@@ -236,6 +440,10 @@ public final class DetectorComparison {
         m.put("n_users", r.nUsers());
         m.put("n_labelled", r.nLabelled());
         m.put("n_fraud", r.nFraud());
+        m.put("split", r.split());
+        m.put("train_users", r.trainUsers());
+        m.put("cut", r.cut() == 0 ? null : java.time.Instant.ofEpochMilli(r.cut()).toString());
+        m.put("warnings", r.warnings());
         m.put("pr_auc_method", "average_precision");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Row row : r.rows()) {

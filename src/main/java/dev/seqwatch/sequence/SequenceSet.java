@@ -49,6 +49,14 @@ public final class SequenceSet {
         return code < 0 ? "" : categoryNames.get(code);
     }
 
+    public List<String> itemNames() {
+        return itemNames;
+    }
+
+    public List<String> categoryNames() {
+        return categoryNames;
+    }
+
     public int itemCount() {
         return itemNames.size();
     }

@@ -26,7 +26,7 @@ class CompareCliTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = SeqwatchCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "compare", "--db", db.toString(),
-                "--labels", labels.toString(), "--detectors", "markov,zscore,iforest,lof", "--param", "lof.k=10", "--json");
+                "--labels", labels.toString(), "--detectors", "markov,zscore,iforest,lof", "--param", "lof.k=10", "--split", "none", "--json");
         assertThat(status).as(err.toString()).isZero();
         JsonNode j = new ObjectMapper().readTree(out.toString());
         assertThat(j.get("n_fraud").asInt()).isEqualTo(12);
@@ -41,6 +41,9 @@ class CompareCliTest {
             assertThat(row.get("roc_auc").asDouble()).isBetween(0.0, 1.0);
         }
         assertThat(j.get("ensemble_gain")).hasSize(3);
+        assertThat(j.get("split").asText()).isEqualTo("none");
+        assertThat(j.get("warnings").toString()).contains("trained on the users it is evaluated on").contains("saw their answers");
+        assertThat(err.toString()).contains("seqwatch: warning: every detector was trained on the users it is evaluated on");
 
         StringWriter table = new StringWriter();
         status = SeqwatchCli.run(new PrintWriter(table, true), new PrintWriter(new StringWriter(), true), "compare", "--db",
@@ -52,5 +55,44 @@ class CompareCliTest {
                 db.toString(), "--labels", labels.toString(), "--param", "k=3");
         assertThat(status).isEqualTo(1);
         assertThat(bad.toString()).contains("DETECTOR.KEY=VALUE");
+    }
+
+    @Test
+    void timeSplitByDefaultTrainsOnTheEarlierPartAndEvaluatesOnlyLaterUsers(@TempDir Path dir) throws Exception {
+        TinySessions.Session s = TinySessions.generate(160, 40, 11);
+        Path db = dir.resolve("ws");
+        try (Workspace ws = TinySessions.openFresh(db)) {
+            TinySessions.store(ws, s, false);
+        }
+        Path labels = TinySessions.writeLabels(dir.resolve("labels.csv"), s);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SeqwatchCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "compare", "--db", db.toString(),
+                "--labels", labels.toString(), "--detectors", "markov,zscore", "--json");
+        assertThat(status).as(err.toString()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(j.get("split").asText()).isEqualTo("time");
+        // half the users (by first event) train, the other half are evaluated: no evaluated user was trained on
+        assertThat(j.get("train_users").asInt() + j.get("n_users").asInt()).isEqualTo(200);
+        assertThat(j.get("n_users").asInt()).isBetween(90, 110);
+        assertThat(j.get("n_fraud").asInt()).isLessThan(40).isGreaterThan(0);
+        assertThat(j.get("warnings")).isEmpty();
+        assertThat(err.toString()).doesNotContain("warning");
+        assertThat(j.get("cut").asText()).startsWith("20");
+
+        StringWriter rnd = new StringWriter();
+        status = SeqwatchCli.run(new PrintWriter(rnd, true), new PrintWriter(new StringWriter(), true), "compare", "--db", db.toString(),
+                "--labels", labels.toString(), "--detectors", "markov,zscore", "--split", "random", "--train-share", "0.7", "--json");
+        assertThat(status).isZero();
+        JsonNode r = new ObjectMapper().readTree(rnd.toString());
+        assertThat(r.get("train_users").asInt()).isEqualTo(140);
+        assertThat(r.get("n_users").asInt()).isEqualTo(60);
+        assertThat(r.get("warnings")).isEmpty();
+
+        StringWriter bad = new StringWriter();
+        status = SeqwatchCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(bad, true), "compare", "--db",
+                db.toString(), "--labels", labels.toString(), "--split", "sideways");
+        assertThat(status).isEqualTo(1);
+        assertThat(bad.toString()).contains("--split must be time, random or none");
     }
 }

@@ -30,6 +30,8 @@ public final class ImportController {
     @FXML private Label fileLabel;
     @FXML private Label formatLabel;
     @FXML private CheckBox headerBox;
+    @FXML private Label headerNote;
+    @FXML private CheckBox forceBox;
     @FXML private ComboBox<String> timeFormat;
     @FXML private TableView<List<String>> preview;
     @FXML private GridPane mappingGrid;
@@ -54,7 +56,12 @@ public final class ImportController {
         fileLabel.textProperty().bind(vm.fileProperty().map(f -> f.toString()).orElse(resources.getString("import.nofile")));
         formatLabel.textProperty().bind(vm.formatProperty().map(f -> f.isEmpty() ? "" : String.format(resources.getString("import.format"), f)));
         headerBox.selectedProperty().bindBidirectional(vm.headerProperty());
-        headerBox.selectedProperty().addListener((o, a, b) -> vm.preview());
+        // the view-model re-reads the preview when the analyst changes it (and detects it per file)
+        headerBox.disableProperty().bind(vm.headerAppliesProperty().not().or(vm.busyProperty()));
+        headerNote.textProperty().bind(vm.headerNoteProperty());
+        forceBox.setText(ImportViewModel.FORCE_TEXT);
+        forceBox.selectedProperty().bindBidirectional(vm.forceProperty());
+        forceBox.disableProperty().bind(vm.busyProperty());
         timeFormat.getItems().setAll("auto", "iso", "epoch-s", "epoch-ms", "yyyy-MM-dd HH:mm:ss");
         timeFormat.valueProperty().bindBidirectional(vm.timeFormatProperty());
         preview.setPlaceholder(new Label(resources.getString("import.preview.none")));
@@ -133,9 +140,17 @@ public final class ImportController {
             fillChoices(box);
             box.valueProperty().bindBidirectional(vm.mappingProperty(f));
             box.valueProperty().addListener((o, a, b) -> vm.validate());
+            // what the chosen column holds (the time as it will be read), under its choice
+            Label sample = new Label();
+            sample.setId("sample-" + f.option());
+            sample.getStyleClass().addAll("muted", "mapping-sample");
+            sample.setWrapText(true);
+            sample.setMaxWidth(300);
+            sample.textProperty().bind(vm.sampleProperty(f));
             // three fields per row: user / time / action, then item / category / amount
-            mappingGrid.add(name, (i % 3) * 2, i / 3);
-            mappingGrid.add(box, (i % 3) * 2 + 1, i / 3);
+            mappingGrid.add(name, (i % 3) * 2, (i / 3) * 2);
+            mappingGrid.add(box, (i % 3) * 2 + 1, (i / 3) * 2);
+            mappingGrid.add(sample, (i % 3) * 2, (i / 3) * 2 + 1, 2, 1);
         }
     }
 

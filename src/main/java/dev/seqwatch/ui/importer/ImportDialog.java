@@ -27,7 +27,9 @@ public final class ImportDialog {
         this.owner = owner;
     }
 
+    /** Shows the dialog fresh (nothing of the previous file or import), unless an import is still running. */
     public void show() {
+        vm.reset();
         if (stage == null) {
             ControllerFactory f = new ControllerFactory().with(ImportController.class, () -> new ImportController(vm));
             Parent root = new ViewLoader(text, f).load("import").root();

@@ -49,6 +49,12 @@ public final class ImportViewModel {
 
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
     private final BooleanProperty header = new SimpleBooleanProperty(true);
+    private final StringProperty headerNote = new SimpleStringProperty("");
+    private final BooleanProperty headerApplies = new SimpleBooleanProperty(true);
+    private final BooleanProperty force = new SimpleBooleanProperty();
+    private final Map<Field, StringProperty> samples = new EnumMap<>(Field.class);
+    /** True while a chosen file's detected header setting is applied (no second preview for it). */
+    private boolean applyingDetected;
     private final StringProperty timeFormat = new SimpleStringProperty("auto");
     private final ObservableList<PreviewColumn> columns = FXCollections.observableArrayList();
     private final ObservableList<List<String>> rows = FXCollections.observableArrayList();
@@ -68,16 +74,89 @@ public final class ImportViewModel {
         this.afterImport = afterImport;
         for (Field f : Field.values()) {
             mapping.put(f, new SimpleObjectProperty<>(-1));
+            samples.put(f, new SimpleStringProperty(""));
+            mapping.get(f).addListener(o -> updateSample(f));
         }
+        // the analyst ticking or unticking the header re-reads the preview (a detected setting does not)
+        header.addListener((o, a, b) -> {
+            if (!applyingDetected) {
+                headerNote.set(b ? "set by you: the first row is a header" : "set by you: the first row is data");
+                preview();
+            }
+        });
+        timeFormat.addListener(o -> updateSample(Field.TIME));
     }
 
-    /** Chooses a file and reads its preview (off the calling thread). */
+    /** A fresh dialog (it is reopened for another file): nothing of the last file or import stays. */
+    public void reset() {
+        if (busy.get()) {
+            return;
+        }
+        file.set(null);
+        result.set(null);
+        rejections.clear();
+        message.set("");
+        problem.set("");
+        format.set("");
+        headerNote.set("");
+        headerApplies.set(true);
+        force.set(false);
+        rows.clear();
+        columns.clear();
+        for (Field f : Field.values()) {
+            mapping.get(f).set(-1);
+        }
+        applyingDetected = true;
+        try {
+            header.set(true);
+        } finally {
+            applyingDetected = false;
+        }
+        timeFormat.set("auto");
+        progress.set(0);
+    }
+
+    private record Chosen(EventImporter.Preview preview, String[] types, boolean header, String note, boolean json) {
+    }
+
+    /**
+     * Chooses a file and reads its preview (off the calling thread). Whether its first row is a header is
+     * detected for this file ({@link HeaderGuess}), not carried over from the previous one; force is off.
+     */
     public void choose(Path f) {
         file.set(f);
         result.set(null);
         rejections.clear();
         message.set("");
-        preview();
+        force.set(false);
+        headerNote.set("");
+        tasks.execute(BackgroundTask.create("preview " + f.getFileName(), p -> {
+                    EventImporter.Preview raw = EventImporter.preview(f, ImportOptions.defaults().withHeader(false), PREVIEW_ROWS + 1);
+                    boolean json = raw.format() == dev.seqwatch.ingest.LogFormat.JSONL;
+                    HeaderGuess.Verdict v = json ? new HeaderGuess.Verdict(true, "") : HeaderGuess.of(raw.rows());
+                    EventImporter.Preview pv = EventImporter.preview(f, ImportOptions.defaults().withHeader(json || v.header()),
+                            PREVIEW_ROWS);
+                    return new Chosen(pv, PreviewTypes.infer(pv.rows(), pv.columns().size()), v.header(), v.reason(), json);
+                }).quiet()
+                .onSuccess(c -> {
+                    if (!f.equals(file.get())) {
+                        return; // another file was chosen meanwhile
+                    }
+                    applyingDetected = true;
+                    try {
+                        header.set(c.header());
+                    } finally {
+                        applyingDetected = false;
+                    }
+                    headerApplies.set(!c.json());
+                    headerNote.set(c.json() ? "JSON lines: columns are the keys" : c.note());
+                    showPreview(c.preview(), c.types());
+                })
+                .onError(e -> {
+                    columns.clear();
+                    rows.clear();
+                    problem.set(readable(e));
+                }));
     }
 
     /** Re-reads the preview with the current header setting; the mapping is auto-detected again. */
@@ -114,7 +193,69 @@ public final class ImportViewModel {
             mapping.get(f).set(idx);
         }
         problem.set(pv.mappingProblem() == null ? "" : pv.mappingProblem());
+        for (Field f : Field.values()) {
+            updateSample(f);
+        }
         validate();
+    }
+
+    /** How many sample values the mapping shows per field. */
+    static final int SAMPLES = 3;
+
+    /**
+     * The first distinct values of the column chosen for {@code f} in the preview rows; for the time, each
+     * as the importer will read it with the chosen time format (or why it cannot).
+     */
+    private void updateSample(Field f) {
+        StringProperty out = samples.get(f);
+        int col = mapped(f);
+        if (col < 0 || columns.isEmpty()) {
+            out.set("");
+            return;
+        }
+        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>();
+        for (List<String> r : rows) {
+            String v = col < r.size() ? r.get(col) : null;
+            if (v != null && !v.isBlank()) {
+                values.add(v.strip());
+            }
+            if (values.size() == SAMPLES) {
+                break;
+            }
+        }
+        if (values.isEmpty()) {
+            out.set("(empty in the preview rows)");
+            return;
+        }
+        if (f != Field.TIME) {
+            out.set("e.g. " + String.join(", ", values.stream().map(ImportViewModel::clip).toList()));
+            return;
+        }
+        dev.seqwatch.ingest.TimestampParser parser;
+        String tf = timeFormat.get();
+        try {
+            parser = new dev.seqwatch.ingest.TimestampParser(tf == null || tf.isBlank() ? "auto" : tf.strip(),
+                    ImportOptions.defaults().zone());
+        } catch (IllegalArgumentException e) {
+            out.set(e.getMessage().replace("--time-format", "the time format"));
+            return;
+        }
+        List<String> shown = new ArrayList<>();
+        for (String v : values) {
+            try {
+                shown.add(clip(v) + " \u2192 " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+                        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(parser.parse(v))));
+            } catch (dev.seqwatch.ingest.TimestampParser.BadTimestamp e) {
+                shown.add(clip(v) + " \u2192 not read as " + parser.description() + ": " + e.withoutValue());
+                break;
+            }
+        }
+        out.set(String.join(";  ", shown));
+    }
+
+    private static String clip(String v) {
+        String t = v.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 28 ? t.substring(0, 28) + "\u2026" : t;
     }
 
     /** The column chosen for {@code f}, -1 for none (a combo box is briefly empty while its choices are refilled). */
@@ -172,7 +313,7 @@ public final class ImportViewModel {
     ImportOptions options() {
         String tf = timeFormat.get();
         return ImportOptions.defaults().withHeader(header.get()).withMapping(mappingFor())
-                .withTimeFormat(tf == null || tf.isBlank() || tf.equals("auto") ? null : tf);
+                .withTimeFormat(tf == null || tf.isBlank() || tf.equals("auto") ? null : tf).withForce(force.get());
     }
 
     /** Imports the chosen file with the shown mapping; at most one import at a time. */
@@ -244,7 +385,9 @@ public final class ImportViewModel {
         Throwable t = e;
         while (t != null) {
             if (t instanceof UserFacingException) {
-                return t.getMessage();
+                // the dialog has a checkbox where the CLI has an option
+                return t.getMessage().replace("use --force to import it again",
+                        "tick \"" + FORCE_TEXT + "\" to import it again");
             }
             t = t.getCause();
         }
@@ -257,6 +400,29 @@ public final class ImportViewModel {
 
     public BooleanProperty headerProperty() {
         return header;
+    }
+
+    /** Why the header setting is what it is ("detected: ..."), for the dialog. */
+    public StringProperty headerNoteProperty() {
+        return headerNote;
+    }
+
+    /** False for JSON lines, whose columns are keys: the header checkbox does not apply. */
+    public BooleanProperty headerAppliesProperty() {
+        return headerApplies;
+    }
+
+    /** The checkbox text that the refusal of an already imported file names. */
+    public static final String FORCE_TEXT = "Import again even if already imported";
+
+    /** Import a file whose content was imported before (the CLI's --force); off for every new file. */
+    public BooleanProperty forceProperty() {
+        return force;
+    }
+
+    /** Sample values of the column mapped to {@code f}; for the time, how they parse. */
+    public StringProperty sampleProperty(Field f) {
+        return samples.get(f);
     }
 
     public StringProperty timeFormatProperty() {

@@ -21,8 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A new, empty workspace in the real window (Monocle): the import dialog with a headed file, then the
- * queue before any model exists (imported users by event count, not "No users yet").
+ * queue before any model exists (imported users by event count, not "No users yet"); then a header-less
+ * file after the headed one (header detected per file, sample values and parsed times in the mapping,
+ * the force checkbox, a fresh dialog on reopen).
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ImportFlowFxTest {
     @TempDir
     static Path dir;
@@ -70,6 +73,7 @@ class ImportFlowFxTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void afterAnImportTheQueueListsTheImportedUsersBeforeAnyModel() throws Exception {
         WorkspaceViews views = app.window().views();
         javafx.scene.control.Labeled summary = robot.lookup("#summary").queryLabeled();
@@ -98,5 +102,62 @@ class ImportFlowFxTest {
         waitUntil(() -> "u1".equals(views.model().selectedUserProperty().get()), () -> views.model().selectedUserProperty().get());
         waitUntil(() -> robot.lookup(".timeline-view .view-title").queryLabeled().getText().contains("User u1 "),
                 () -> robot.lookup(".timeline-view .view-title").queryLabeled().getText());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aHeaderlessFileAfterTheHeadedOneIsDetectedAndMappedRight() throws Exception {
+        WorkspaceViews views = app.window().views();
+        ImportViewModel vm = views.importDialog().viewModel();
+        // reopening shows nothing of the last import
+        robot.interact(() -> views.importDialog().show());
+        javafx.scene.control.Labeled message = robot.lookup("#importMessage").queryLabeled();
+        javafx.scene.control.CheckBox header = robot.lookup("#importHeader").queryAs(javafx.scene.control.CheckBox.class);
+        javafx.scene.control.CheckBox force = robot.lookup("#importForce").queryAs(javafx.scene.control.CheckBox.class);
+        waitUntil(() -> message.getText().isEmpty(), message::getText);
+        assertThat(robot.lookup("#importFile").queryLabeled().getText()).isEqualTo("No file chosen");
+        assertThat(force.isSelected()).isFalse();
+
+        Path raw = Files.writeString(dir.resolve("UserBehavior.csv"), """
+                7,2268318,2520377,pv,1511544070
+                7,2333346,2520771,pv,1511561733
+                8,2576651,149192,buy,1511572885
+                """);
+        robot.interact(() -> vm.choose(raw));
+        waitUntil(() -> vm.columns().size() == 5, () -> vm.columns().toString());
+        waitUntil(() -> !header.isSelected(), () -> "header ticked for a header-less file");
+        assertThat(robot.lookup("#importHeaderNote").queryLabeled().getText()).startsWith("detected: the first row is data");
+        TableView<?> preview = robot.lookup("#importPreview").queryTableView();
+        assertThat(preview.getItems()).hasSize(3);
+        // by position: choose each column in the mapping as the analyst would
+        String[] fields = {"user", "item", "category", "action", "time"};
+        for (int i = 0; i < fields.length; i++) {
+            int col = i;
+            javafx.scene.control.ComboBox<Integer> box = robot.lookup("#map-" + fields[i]).queryComboBox();
+            robot.interact(() -> box.setValue(col));
+        }
+        javafx.scene.control.Labeled time = robot.lookup("#sample-time").queryLabeled();
+        waitUntil(() -> time.getText().startsWith("1511544070 \u2192 2017-11-24 17:21:10 UTC"), time::getText);
+        assertThat(robot.lookup("#sample-action").queryLabeled().getText()).isEqualTo("e.g. pv, buy");
+        waitUntil(() -> !robot.lookup("#importStart").queryButton().isDisabled(), () -> vm.problemProperty().get());
+        robot.clickOn("#importStart");
+        waitUntil(() -> message.getText().startsWith("Imported 3 events from 3 rows"), message::getText);
+
+        // the headed file again after the header-less one: detected as headed, its names mapped
+        robot.interact(() -> vm.choose(dir.resolve("headed.csv")));
+        waitUntil(header::isSelected, () -> "header not detected");
+        waitUntil(() -> vm.columns().size() == 4 && "user_id".equals(vm.columns().get(0).name()), () -> vm.columns().toString());
+        assertThat(robot.lookup("#map-user").queryComboBox().getValue()).isEqualTo(0);
+        assertThat(robot.lookup("#sample-user").queryLabeled().getText()).isEqualTo("e.g. u2, u1, u3");
+        waitUntil(() -> message.getText().isEmpty(), message::getText);
+        robot.clickOn("#importStart");
+        waitUntil(() -> message.getText().contains("already imported"), message::getText);
+        assertThat(message.getText()).contains(ImportViewModel.FORCE_TEXT).doesNotContain("--force");
+        robot.clickOn(force);
+        robot.clickOn("#importStart");
+        waitUntil(() -> message.getText().startsWith("Imported 0 events from 6 rows"), message::getText);
+        robot.interact(() -> views.importDialog().stage().hide());
+        TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+        waitUntil(() -> table.getItems().size() == 5, () -> table.getItems().toString());
     }
 }

@@ -118,4 +118,105 @@ class ImportViewModelTest {
             assertThat(vm.resultProperty().get().stored()).isEqualTo(2);
         }
     }
+
+    @Test
+    void theHeaderIsDetectedPerFileSoAHeaderlessFileAfterAHeadedOneMapsRight() throws Exception {
+        Path headed = log();
+        // Taobao's user behaviour log: no header, user,item,category,behaviour,epoch seconds
+        Path taobao = dir.resolve("UserBehavior.csv");
+        Files.write(taobao, List.of("1,2268318,2520377,pv,1511544070", "1,2333346,2520771,pv,1511561733",
+                "1,2576651,149192,pv,1511572885", "100,3830808,4181361,buy,1511593493"));
+        CurrentThreadTaskExecutor tasks = new CurrentThreadTaskExecutor();
+        try (Workspace ws = Workspace.open(dir.resolve("ws4"))) {
+            ImportViewModel vm = new ImportViewModel(ws, tasks, () -> { });
+            vm.choose(headed);
+            assertThat(vm.headerProperty().get()).isTrue();
+            assertThat(vm.headerNoteProperty().get()).startsWith("detected: ");
+            assertThat(vm.columns().get(0).name()).isEqualTo("visitorid");
+            assertThat(vm.sampleProperty(Field.USER).get()).isEqualTo("e.g. u0, u1, u2");
+            assertThat(vm.sampleProperty(Field.TIME).get())
+                    .startsWith("2026-03-01T10:00:00Z \u2192 2026-03-01 10:00:00 UTC;  2026-03-01T10:01:00Z \u2192 2026-03-01 10:01:00 UTC");
+            assertThat(vm.sampleProperty(Field.CATEGORY).get()).isEmpty(); // not in the file
+
+            vm.choose(taobao);
+            assertThat(vm.headerProperty().get()).as(vm.headerNoteProperty().get()).isFalse();
+            assertThat(vm.headerNoteProperty().get()).isEqualTo("detected: the first row is data ('1' like the rows below)");
+            assertThat(vm.rows()).hasSize(4); // the first row is data, not column names
+            assertThat(vm.columns()).extracting(ImportViewModel.PreviewColumn::name)
+                    .containsExactly("column 0", "column 1", "column 2", "column 3", "column 4");
+            vm.mappingProperty(Field.USER).set(0);
+            vm.mappingProperty(Field.ITEM).set(1);
+            vm.mappingProperty(Field.CATEGORY).set(2);
+            vm.mappingProperty(Field.ACTION).set(3);
+            vm.mappingProperty(Field.TIME).set(4);
+            assertThat(vm.sampleProperty(Field.ACTION).get()).isEqualTo("e.g. pv, buy");
+            assertThat(vm.sampleProperty(Field.TIME).get()).startsWith("1511544070 \u2192 2017-11-24 17:21:10 UTC");
+            // a wrong time format says so in the mapping, before the import
+            vm.timeFormatProperty().set("epoch-ms");
+            assertThat(vm.sampleProperty(Field.TIME).get()).startsWith("1511544070 \u2192 not read as epoch milliseconds: ");
+            vm.timeFormatProperty().set("auto");
+            assertThat(vm.validate()).isTrue();
+            vm.startImport();
+            assertThat(tasks.unhandledErrors()).isEmpty();
+            assertThat(vm.resultProperty().get().stored()).isEqualTo(4L);
+            assertThat(vm.resultProperty().get().rejected()).isZero();
+
+            // back to the headed file: detected again, not carried over from the Taobao one
+            vm.choose(headed);
+            assertThat(vm.headerProperty().get()).isTrue();
+            vm.startImport();
+            assertThat(vm.resultProperty().get().stored()).isEqualTo(40L);
+            assertThat((long) ws.read(c -> new EventDao().countEvents(c))).isEqualTo(44L);
+
+            // the same content again: refused with the dialog's own words, then imported with the checkbox
+            vm.choose(taobao);
+            assertThat(vm.validate()).as("without a header the columns are chosen by position").isFalse();
+            for (Field f : List.of(Field.USER, Field.ITEM, Field.CATEGORY, Field.ACTION, Field.TIME)) {
+                vm.mappingProperty(f).set(List.of(Field.USER, Field.ITEM, Field.CATEGORY, Field.ACTION, Field.TIME).indexOf(f));
+            }
+            vm.startImport();
+            assertThat(vm.messageProperty().get()).contains("already imported")
+                    .contains("tick \"" + ImportViewModel.FORCE_TEXT + "\"").doesNotContain("--force");
+            vm.forceProperty().set(true);
+            vm.startImport();
+            assertThat(vm.resultProperty().get()).isNotNull();
+            // forced through the same-file check; the importer still drops events it already holds
+            assertThat(vm.messageProperty().get()).startsWith("Imported 0 events from 4 rows").contains("4 duplicates");
+            vm.choose(headed);
+            assertThat(vm.forceProperty().get()).as("force is per file").isFalse();
+
+            // the analyst's own choice re-reads the preview and says so
+            vm.headerProperty().set(false);
+            assertThat(vm.headerNoteProperty().get()).isEqualTo("set by you: the first row is data");
+            assertThat(vm.rows().get(0).get(0)).isEqualTo("visitorid");
+
+            // reopening the dialog shows nothing of the last file
+            vm.reset();
+            assertThat(vm.fileProperty().get()).isNull();
+            assertThat(vm.messageProperty().get()).isEmpty();
+            assertThat(vm.problemProperty().get()).isEmpty();
+            assertThat(vm.headerNoteProperty().get()).isEmpty();
+            assertThat(vm.columns()).isEmpty();
+            assertThat(vm.rows()).isEmpty();
+            assertThat(vm.resultProperty().get()).isNull();
+            assertThat(vm.sampleProperty(Field.USER).get()).isEmpty();
+        }
+    }
+
+    @Test
+    void headerGuessOnTypicalFirstRows() {
+        assertThat(dev.seqwatch.ui.importer.HeaderGuess.of(List.of(List.of("user_id", "ts", "action"),
+                List.of("u1", "1700000000", "view"), List.of("u2", "1700000100", "buy"))).header()).isTrue();
+        // ISO times below a name
+        assertThat(dev.seqwatch.ui.importer.HeaderGuess.of(List.of(List.of("who", "when", "what"),
+                List.of("a", "2026-03-01T10:00:00Z", "view"), List.of("b", "2026-03-01T10:05:00Z", "buy"))).header()).isTrue();
+        // text only: known column names are a header, a value that recurs below is data
+        assertThat(dev.seqwatch.ui.importer.HeaderGuess.of(List.of(List.of("user", "timestamp", "event"),
+                List.of("a", "x", "view"))).header()).isTrue();
+        assertThat(dev.seqwatch.ui.importer.HeaderGuess.of(List.of(List.of("a", "yesterday", "view"),
+                List.of("b", "today", "view"))).header()).isFalse();
+        // a first row of numbers where the rows below hold numbers is data
+        assertThat(dev.seqwatch.ui.importer.HeaderGuess.of(List.of(List.of("7", "1700000000"),
+                List.of("8", "1700000100"))).header()).isFalse();
+    }
 }
