@@ -47,7 +47,7 @@ public final class BenchRingsCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "timed runs (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--window", defaultValue = "3600", description = "item window in seconds (default ${DEFAULT-VALUE})")
+    @Option(names = "--window", defaultValue = "86400", description = "item window in seconds (default ${DEFAULT-VALUE})")
     long window;
 
     @Option(names = "--top", defaultValue = "25", description = "neighbours per user (default ${DEFAULT-VALUE})")
@@ -65,6 +65,9 @@ public final class BenchRingsCommand implements Callable<Integer> {
     @Option(names = "--sequence-weight", description = "strength of identical sequences (default: the linker's)")
     Double sequenceWeight;
 
+    @Option(names = "--item-keys", description = "item-window keys a user keeps (default: the linker's)")
+    Integer itemKeys;
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -80,7 +83,8 @@ public final class BenchRingsCommand implements Callable<Integer> {
         RingLinker.Params d = RingLinker.Params.defaults();
         RingLinker.Params p = d.withTopK(top).withBucketCap(bucketCap).withWindow(window).withStrengths(
                 minStrength == null ? d.minStrength() : minStrength, ringStrength == null ? d.ringStrength() : ringStrength,
-                sequenceWeight == null ? d.sequenceWeight() : sequenceWeight);
+                sequenceWeight == null ? d.sequenceWeight() : sequenceWeight)
+                .withItemKeys(itemKeys == null ? d.itemKeys() : itemKeys);
         Path dir = Files.createTempDirectory("seqwatch-bench-rings");
         try {
             long t0 = System.nanoTime();

@@ -73,6 +73,11 @@ public final class RingLinker {
                     sequenceWeight, minJaccard, ringStrength);
         }
 
+        public Params withItemKeys(int n) {
+            return new Params(windowSeconds, n, amountKeys, hashes, bands, bucketCap, topK, minStrength,
+                    sequenceWeight, minJaccard, ringStrength);
+        }
+
         public Params withWindow(long seconds) {
             return new Params(seconds, itemKeys, amountKeys, hashes, bands, bucketCap, topK, minStrength,
                     sequenceWeight, minJaccard, ringStrength);
@@ -321,6 +326,11 @@ public final class RingLinker {
         Integer[] order = new Integer[distinct];
         for (int i = 0; i < distinct; i++) {
             order[i] = i;
+        }
+        // counts on a log2 scale, so that ring members touching the same targets a little more or less often
+        // still keep the same keys (ties: the smallest hash, the same choice in every user)
+        for (int i = 0; i < distinct; i++) {
+            counts[i] = 32 - Integer.numberOfLeadingZeros(counts[i]);
         }
         Arrays.sort(order, (x, y) -> counts[x] != counts[y] ? Integer.compare(counts[y], counts[x]) : Long.compare(vals[x], vals[y]));
         long[] out = new long[limit];

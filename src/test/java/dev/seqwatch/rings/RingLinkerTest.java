@@ -199,9 +199,11 @@ class RingLinkerTest {
     }
 
     @Test
-    void mostFrequentKeepsTheMostRepeatedValuesWithTiesBrokenBySmallestValue() {
-        long[] a = {5, 3, 5, 9, 3, 5, 1, 7};
-        assertThat(RingLinker.mostFrequent(a, a.length, 2)).containsExactly(5, 3);
+    void mostFrequentKeepsTheMostRepeatedValuesOnALog2ScaleWithTiesBrokenBySmallestValue() {
+        long[] a = {5, 3, 5, 9, 3, 5, 1, 7};   // 5 three times and 3 twice: the same log2 class, so the smaller first
+        assertThat(RingLinker.mostFrequent(a, a.length, 2)).containsExactly(3, 5);
+        long[] c = {5, 5, 5, 5, 3, 3, 1};      // 5 four times: a class above 3's
+        assertThat(RingLinker.mostFrequent(c, c.length, 1)).containsExactly(5);
         long[] b = {4, 2, 8};
         assertThat(RingLinker.mostFrequent(b, b.length, 2)).containsExactly(2, 4);
         assertThat(RingLinker.mostFrequent(new long[0], 0, 3)).isEmpty();
