@@ -27,6 +27,7 @@ import java.util.Set;
                 DiffCommand.class,
                 ModelsCommand.class,
                 QueueCommand.class,
+                RingsCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 
