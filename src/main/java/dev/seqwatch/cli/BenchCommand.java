@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 BenchHdfsCommand.class,
                 BenchAggregatesCommand.class,
                 BenchFewLabelsCommand.class,
+                BenchRingsCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

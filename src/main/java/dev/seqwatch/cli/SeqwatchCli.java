@@ -26,6 +26,8 @@ import java.util.Set;
                 RestoreCommand.class,
                 DiffCommand.class,
                 ModelsCommand.class,
+                QueueCommand.class,
+                RingsCommand.class,
         })
 public final class SeqwatchCli implements Runnable {
 

@@ -124,6 +124,28 @@ public final class InvestigationService {
         return ModelProvenance.annotate(m.path("calibration").path("method").asText(""), m, ModelProvenance.importHashes(ws));
     }
 
+    /**
+     * The "label next" queue of the active model ({@link LabelNext}): unlabelled users ordered by how
+     * much a label would teach the model (uncertainty at the calibrated threshold, or the top 5% when the
+     * version has none, times diversity in feature space); {@code limit} places are chosen greedily.
+     * Loads every user's events (for the features): call it off the JavaFX thread. Empty before any model
+     * has scored the users.
+     */
+    public List<LabelNext.Pick> labelNextQueue(int limit, ProgressListener p) {
+        QueueSnapshot q = loadQueue();
+        if (q.model().isEmpty() || q.unscored() || q.users().isEmpty()) {
+            return List.of();
+        }
+        List<dev.seqwatch.detect.UserScores> us = new ArrayList<>(q.users().size());
+        for (ScoreDao.UserScoreRow r : q.users()) {
+            us.add(new dev.seqwatch.detect.UserScores(r.userId(), r.score(), null, null));
+        }
+        dev.seqwatch.detect.Scores scores = new dev.seqwatch.detect.Scores(q.model().get().detector(), List.of(), 0, us);
+        SequenceSet all = ws.read(c -> new EventDao().loadAll(c, p));
+        double t = calibratedThreshold(q.model().get().id());
+        return LabelNext.order(all, scores, q.labels(), t, limit);
+    }
+
     public LabelSet currentLabels() {
         return ws.read(labels::current);
     }
