@@ -48,6 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Evaluation e;
         String detector;
         int id;
+        int seen;
         String foreign;
         // evaluating never writes to the workspace: the model file is read, not stored as a version
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
@@ -60,10 +61,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             detector = mf.detector().name();
             e = svc.evaluate(mf, labels, threshold == null ? Double.NaN : threshold, p);
+            LabelSet evaluated = labels != null ? labels : ws.read(new dev.seqwatch.store.LabelDao()::current);
+            seen = svc.labelledWhenTrained(mf, evaluated).size();
+        }
+        if (seen > 0) {
+            err.printf("seqwatch: warning: %d of the evaluated users were labelled when this model was trained (it could learn "
+                    + "their answers), so these figures are optimistic; evaluate on users labelled after it (seqwatch diff does) "
+                    + "or on another workspace%n", seen);
+            err.flush();
         }
         Map<String, Object> m = new java.util.LinkedHashMap<>(e.toMap());
         m.put("detector", detector);
         m.put("model_version", id > 0 ? id : null);
+        m.put("evaluated_users_labelled_when_trained", seen);
         m.put("trained_on_another_workspace", foreign != null);
         if (byPattern) {
             m.put("by_pattern", e.byPatternMap());

@@ -370,6 +370,34 @@ public final class ModelService {
         return registry.load(ModelFile.read(bytes, versionName(modelId)), versionName(modelId));
     }
 
+    /**
+     * The users of {@code evaluated} whose label the model in {@code m} could learn from: it records (in its
+     * manifest's {@code trained_on}) that it was trained on this workspace's label history up to a row, and
+     * the user had a label (not retracted) at that row. Empty for a model that records no history or was
+     * trained in another workspace (by file name). Evaluating on these users is in-sample for the labels.
+     */
+    public java.util.Set<String> labelledWhenTrained(ExternalModel m, LabelSet evaluated) {
+        com.fasterxml.jackson.databind.JsonNode t = m.parsed().manifest().path("trained_on");
+        if (!t.has("label_history_to") || !ws.file().getFileName().toString().equals(t.path("workspace").asText())) {
+            return java.util.Set.of();
+        }
+        long to = t.path("label_history_to").asLong();
+        Map<String, dev.seqwatch.common.Label> at = new java.util.HashMap<>();
+        for (dev.seqwatch.common.Label l : ws.read(labels::all)) {
+            if (l.id() <= to) {
+                at.merge(l.userId(), l, (a, b) -> a.id() > b.id() ? a : b);
+            }
+        }
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (dev.seqwatch.common.Label l : evaluated.all()) {
+            dev.seqwatch.common.Label was = at.get(l.userId());
+            if (was != null && !was.retraction()) {
+                out.add(l.userId());
+            }
+        }
+        return out;
+    }
+
     /** The calibrated threshold stored in a version's model file, NaN when it has none. */
     public double calibratedThreshold(int modelId) {
         byte[] bytes = ws.read(c -> models.file(c, modelId));

@@ -21,7 +21,10 @@ public record QueueRow(int rank, String userId, double score, Label label, int e
         return !Double.isNaN(score);
     }
 
-    /** "fraud · click_farming", "normal" or "" for the queue's label column. */
+    /**
+     * "fraud: click farming", "normal" or "" for the queue's label column (its tooltip: a narrow queue
+     * cuts the text; the row is red for fraud).
+     */
     public String labelText() {
         if (label == null) {
             return "";
@@ -29,6 +32,6 @@ public record QueueRow(int rank, String userId, double score, Label label, int e
         if (!label.fraud()) {
             return "normal";
         }
-        return label.fraudType() == null ? "fraud" : "fraud · " + label.fraudType();
+        return label.fraudType() == null ? "fraud" : "fraud: " + label.fraudType().replace('_', ' ');
     }
 }

@@ -30,7 +30,13 @@ public final class WorkbenchWindow implements Navigator {
         this.stage = stage;
         this.app = app;
         AppSettings.Values s = app.settings().values();
-        scene = new Scene(new javafx.scene.layout.StackPane(), s.windowWidth, s.windowHeight);
+        // the saved size, but never larger than the screen: a 1400x900 scene on a 1024x700 screen came up
+        // at 200x200 and partly off-screen under openbox
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        // (less the window manager's frame: openbox shrinks a window whose frame does not fit to its minimum)
+        double w = fit(s.windowWidth, 1400, screen.getWidth() - FRAME_W);
+        double h = fit(s.windowHeight, 900, screen.getHeight() - FRAME_H);
+        scene = new Scene(new javafx.scene.layout.StackPane());
         scene.getStylesheets().add(WorkbenchWindow.class.getResource("/styles/workbench.css").toExternalForm());
         app.theme().darkProperty().set(s.dark);
         app.theme().darkProperty().addListener((o, a, b) -> {
@@ -39,12 +45,54 @@ public final class WorkbenchWindow implements Navigator {
         });
         stage.setScene(scene);
         stage.setTitle(app.text().getString("app.title"));
-        if (!Double.isNaN(s.windowX) && !Double.isNaN(s.windowY)) {
-            stage.setX(s.windowX);
-            stage.setY(s.windowY);
-        }
+        stage.setWidth(w);
+        stage.setHeight(h);
+        stage.setMinWidth(Math.min(800, screen.getWidth()));
+        stage.setMinHeight(Math.min(560, screen.getHeight()));
+        boolean placed = !Double.isNaN(s.windowX) && !Double.isNaN(s.windowY)
+                && !javafx.stage.Screen.getScreensForRectangle(s.windowX, s.windowY, w, h).isEmpty()
+                && onSomeScreen(s.windowX, s.windowY, w, h);
+        double x = placed ? s.windowX : screen.getMinX() + (screen.getWidth() - w) / 2;
+        double y = placed ? s.windowY : screen.getMinY() + (screen.getHeight() - h) / 2;
+        stage.setX(x);
+        stage.setY(y);
         stage.setMaximized(s.maximized);
+        // openbox drops a size set before the window is mapped (it came up at its minimum size): set it
+        // again shortly after it is shown
+        stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_SHOWN, e -> {
+            javafx.animation.PauseTransition later = new javafx.animation.PauseTransition(javafx.util.Duration.millis(250));
+            later.setOnFinished(done -> {
+                if (!stage.isMaximized()) {
+                    stage.setWidth(w - 1);
+                    stage.setHeight(h - 1);
+                    stage.setWidth(w);
+                    stage.setHeight(h);
+                }
+            });
+            later.play();
+        });
         stage.setOnCloseRequest(e -> shutdown());
+    }
+
+    /** Room left for a window manager's borders and title bar. */
+    private static final double FRAME_W = 8;
+    private static final double FRAME_H = 40;
+
+    /** A saved window dimension, or the default, at most the screen's. */
+    private static double fit(double saved, double dflt, double screen) {
+        double v = Double.isFinite(saved) && saved >= 200 ? saved : dflt;
+        return Math.min(v, screen);
+    }
+
+    /** True when the window's title bar area lies within a screen (so it can be grabbed). */
+    private static boolean onSomeScreen(double x, double y, double w, double h) {
+        for (javafx.stage.Screen sc : javafx.stage.Screen.getScreens()) {
+            javafx.geometry.Rectangle2D b = sc.getVisualBounds();
+            if (b.contains(x + Math.min(w, 100) / 2, y + 10)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Called after each workspace view is shown (the screenshot tour hooks in here). */

@@ -30,11 +30,14 @@ public final class ScoreLegend extends HBox {
         Label title = new Label("step score");
         title.getStyleClass().add("muted");
         Label zero = new Label("0 (expected)");
-        for (Label l : new Label[]{title, zero, max}) {
+        for (Label l : new Label[]{title, zero}) {
             l.setMinWidth(USE_PREF_SIZE);
         }
+        // the long end label wraps in a narrow view instead of pushing the view wider than its window
+        max.setWrapText(true);
+        max.setMinWidth(60);
+        HBox.setHgrow(max, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(title, zero, new ImageView(img), max);
-        setMinWidth(USE_PREF_SIZE);
         setScale(new StepScoreColors(1));
     }
 

@@ -68,6 +68,15 @@ public final class QueueController {
 
         rankColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rank()));
         userColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().userId()));
+        // a long id (a pseudonym) is cut in a narrow queue: the tooltip shows all of it
+        userColumn.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v);
+                setTooltip(empty || v == null ? null : new javafx.scene.control.Tooltip(v));
+            }
+        });
         // before any model, the rows are imported users by event count: the column shows their events
         scoreColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().scored() ? c.getValue().score()
                 : c.getValue().events()));
@@ -84,6 +93,14 @@ public final class QueueController {
         vm.model().dataVersionProperty().addListener(o -> header.run());
         header.run();
         labelColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().labelText()));
+        labelColumn.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v);
+                setTooltip(empty || v == null || v.isEmpty() ? null : new javafx.scene.control.Tooltip(v));
+            }
+        });
         table.setItems(vm.visibleRows());
         table.setRowFactory(tv -> new TableRow<>() {
             @Override

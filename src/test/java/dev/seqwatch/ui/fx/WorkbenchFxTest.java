@@ -368,4 +368,58 @@ class WorkbenchFxTest {
         robot.type(KeyCode.ESCAPE);
         robot.interact(() -> table.scrollTo(0));
     }
+
+    /** Nothing of {@code n} is cut: a label or button shows all its text, and it lies inside the window. */
+    private static void assertWhole(javafx.scene.Node n, javafx.scene.Scene scene, String what) {
+        javafx.geometry.Bounds b = n.localToScene(n.getLayoutBounds());
+        assertThat(b.getMaxX()).as(what + " right edge inside the window").isLessThanOrEqualTo(scene.getWidth() + 0.5);
+        if (n instanceof javafx.scene.control.Labeled l && !l.isWrapText()) {
+            assertThat(l.getWidth()).as(what + " '" + l.getText() + "' not truncated").isGreaterThanOrEqualTo(l.prefWidth(-1) - 0.5);
+        }
+    }
+
+    @Test
+    void at1024x700NothingIsCutOff() {
+        javafx.stage.Stage stage = (javafx.stage.Stage) robot.lookup("#queueTable").query().getScene().getWindow();
+        double w = stage.getWidth();
+        double h = stage.getHeight();
+        try {
+            robot.interact(() -> {
+                stage.setWidth(1024);
+                stage.setHeight(700);
+            });
+            robot.clickOn("#timelineTab .tab-label");
+            WaitForAsyncUtils.waitForFxEvents();
+            javafx.scene.Scene scene = stage.getScene();
+            // the labelling buttons, the timeline's buttons, the header's names
+            for (javafx.scene.Node b : robot.lookup(".labelling-view .button").queryAll()) {
+                assertWhole(b, scene, "labelling button");
+            }
+            for (javafx.scene.Node b : robot.lookup(".timeline-view .view-header .button").queryAll()) {
+                assertWhole(b, scene, "timeline button");
+            }
+            for (javafx.scene.Node b : robot.lookup(".timeline-view .view-header .toggle-button").queryAll()) {
+                assertWhole(b, scene, "timeline toggle");
+            }
+            assertWhole(robot.lookup(".workspace-name").query(), scene, "workspace name");
+            assertWhole(robot.lookup("#timelineChart").query(), scene, "timeline chart");
+            // the queue's rank, user and score cells show their whole text
+            TableView<QueueRow> table = robot.lookup("#queueTable").queryTableView();
+            int checked = 0;
+            for (javafx.scene.Node n : robot.lookup("#queueTable .table-cell").queryAll()) {
+                javafx.scene.control.TableCell<?, ?> c = (javafx.scene.control.TableCell<?, ?>) n;
+                if (c.getText() == null || c.getText().isEmpty() || c.getTableColumn() == table.getColumns().get(3)) {
+                    continue;
+                }
+                assertThat(c.getWidth()).as("queue cell '" + c.getText() + "' not truncated").isGreaterThanOrEqualTo(c.prefWidth(-1) - 0.5);
+                checked++;
+            }
+            assertThat(checked).isGreaterThan(20);
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(w);
+                stage.setHeight(h);
+            });
+        }
+    }
 }
