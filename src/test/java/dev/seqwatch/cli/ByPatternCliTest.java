@@ -96,7 +96,7 @@ class ByPatternCliTest {
                 .containsPattern("scripted_bot +4 +\\d\\.\\d{4} +\\d\\.\\d{4} +0\\.0625");
 
         Run cmp = run("compare", "--db", db.toString(), "--labels", labels.toString(), "--detectors", "zscore,markov",
-                "--mode", "unsupervised", "--by-pattern", "--json");
+                "--mode", "unsupervised", "--split", "none", "--by-pattern", "--json");
         assertThat(cmp.status()).as(cmp.err()).isZero();
         JsonNode rows = new ObjectMapper().readTree(cmp.out()).get("rows");
         JsonNode z = rows.get(0);
@@ -108,7 +108,7 @@ class ByPatternCliTest {
             assertThat(row.get("by_pattern").fieldNames()).toIterable().containsExactlyInAnyOrder("click_farming", "scripted_bot");
         }
         Run cmpTable = run("compare", "--db", db.toString(), "--labels", labels.toString(), "--detectors", "zscore,markov",
-                "--mode", "unsupervised", "--by-pattern");
+                "--mode", "unsupervised", "--split", "none", "--by-pattern");
         assertThat(cmpTable.out()).contains("ROC-AUC by fraud type (that type's users against the 60 normal users)")
                 .contains("PR-AUC by fraud type").contains("(chance)").contains("click_far").contains("scripted_");
     }

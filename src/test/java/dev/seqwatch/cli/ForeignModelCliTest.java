@@ -48,7 +48,7 @@ class ForeignModelCliTest {
         // on its own workspace: no warning
         Run home = run("evaluate", "--db", a.toString(), "--model", model.toString(), "--json");
         assertThat(home.status()).as(home.err()).isZero();
-        assertThat(home.err()).doesNotContain("warning");
+        assertThat(home.err()).doesNotContain("was trained on");
         assertThat(new ObjectMapper().readTree(home.out()).path("trained_on_another_workspace").asBoolean()).isFalse();
 
         // elsewhere: evaluate and score say where it was trained and what that means for the threshold
