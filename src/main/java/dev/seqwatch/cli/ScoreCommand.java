@@ -36,13 +36,14 @@ public final class ScoreCommand implements Callable<Integer> {
         Cli.refuseOverwrite("--out", out, db, OutputFiles.input("--model", model));
         try (ConsoleProgress p = new ConsoleProgress(err); Workspace ws = Workspace.openExisting(db)) {
             ModelService svc = new ModelService(ws, DetectorRegistry.standard());
-            String foreign = svc.foreignWarning(svc.readModelFile(model));
+            ModelService.ExternalModel m = svc.readModelFile(model);
+            String foreign = svc.foreignWarning(m);
             if (foreign != null) {
                 err.println("seqwatch: warning: " + foreign);
             }
             // the CSV is written (to its temporary name) before the scores are stored and moved into
             // place after: a full disk fails the command with the workspace unchanged
-            var r = svc.scoreFile(model, s -> out == null ? null : stageCsv(out, s.ranked()), p);
+            var r = svc.scoreFile(m, s -> out == null ? null : stageCsv(out, s.ranked()), p);
             int id = r.modelId();
             err.printf("scored %d users with model version %d (%s) in %.2f s%s%n", r.scores().users().size(), id,
                     r.scores().detector(), r.millis() / 1000.0, out == null ? "" : "; wrote " + out);

@@ -361,6 +361,22 @@ public final class ModelFile {
         return data;
     }
 
+    /**
+     * Network weights as stored ({@code float32}, little endian): decoded, each one finite and within
+     * {@code +-maxAbs}, else refused with {@code what} ("LSTM model file is corrupt") and the first bad one.
+     */
+    public static float[] weights(byte[] raw, float maxAbs, String what) {
+        float[] w = new float[raw.length / 4];
+        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i]) || Math.abs(w[i]) > maxAbs) {
+                throw new UserFacingException(what + ": weight " + i + " is " + w[i] + " (not a finite number within +-"
+                        + maxAbs + ")");
+            }
+        }
+        return w;
+    }
+
     static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

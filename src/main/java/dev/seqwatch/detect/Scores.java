@@ -1,5 +1,6 @@
 package dev.seqwatch.detect;
 
+import dev.seqwatch.common.UserFacingException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -41,7 +42,7 @@ public final class Scores {
     private static void requireFinite(String detector, List<UserScores> users) {
         for (UserScores u : users) {
             if (!Double.isFinite(u.score())) {
-                throw new dev.seqwatch.common.UserFacingException("the " + detector + " model gave user " + u.userId()
+                throw new UserFacingException("the " + detector + " model gave user " + u.userId()
                         + " the score " + u.score() + "; a model must give finite scores (its file is damaged or its "
                         + "parameters are out of range); nothing was stored");
             }
@@ -49,7 +50,7 @@ public final class Scores {
             if (s != null) {
                 for (int i = 0; i < s.length; i++) {
                     if (Double.isInfinite(s[i])) {
-                        throw new dev.seqwatch.common.UserFacingException("the " + detector + " model gave step " + (i + 1)
+                        throw new UserFacingException("the " + detector + " model gave step " + (i + 1)
                                 + " of user " + u.userId() + " the score " + s[i] + "; a model must give finite scores "
                                 + "(its file is damaged or its parameters are out of range); nothing was stored");
                     }

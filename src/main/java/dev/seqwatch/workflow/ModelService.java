@@ -321,7 +321,11 @@ public final class ModelService {
      * after the scores are stored.
      */
     public ScoreResult scoreFile(Path file, BeforeStore beforeStore, ProgressListener p) {
-        ExternalModel m = readModelFile(file);
+        return scoreFile(readModelFile(file), beforeStore, p);
+    }
+
+    /** {@link #scoreFile(Path, BeforeStore, ProgressListener)} of a model file already read (e.g. to warn about it first). */
+    public ScoreResult scoreFile(ExternalModel m, BeforeStore beforeStore, ProgressListener p) {
         p.progress(0, "loading events");
         int[] through = new int[1];
         SequenceSet all = ws.read(c -> {

@@ -214,13 +214,7 @@ public final class AutoencoderDetector extends VectorDetector {
             throw new UserFacingException("damaged autoencoder model: " + raw.length + " bytes of weights, expected "
                     + expected * 4 + " (truncated or altered)");
         }
-        float[] w = new float[raw.length / 4];
-        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
-        for (float x : w) {
-            if (!Float.isFinite(x) || Math.abs(x) > 1e4f) {
-                throw new UserFacingException("damaged autoencoder model: weights contain NaN, infinity or values beyond +-1e4");
-            }
-        }
+        float[] w = ModelFile.weights(raw, 1e4f, "damaged autoencoder model");
         net = new MultiLayerNetwork(configuration(d, 0));
         net.init();
         if (net.numParams() != expected) {

@@ -741,15 +741,7 @@ public final class LstmDetector implements Detector {
                 throw new UserFacingException("LSTM model file is truncated or corrupt: " + raw.length
                         + " bytes of parameters, expected " + d.net.parameterCount() * 4);
             }
-            float[] w = new float[raw.length / 4];
-            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
-            for (int i = 0; i < w.length; i++) {
-                if (!Float.isFinite(w[i]) || Math.abs(w[i]) > MAX_ABS_WEIGHT) {
-                    throw new UserFacingException("LSTM model file is corrupt: weight " + i + " is " + w[i]
-                            + " (weights must be finite and within +-" + MAX_ABS_WEIGHT + ")");
-                }
-            }
-            d.net.setParameters(w);
+            d.net.setParameters(ModelFile.weights(raw, MAX_ABS_WEIGHT, "LSTM model file is corrupt"));
             JsonNode h = m.path("supervised_head");
             if (h.isObject()) {
                 d.head = LogisticHead.loaded(doubles(h.path("mean")), doubles(h.path("std")), doubles(h.path("w")));

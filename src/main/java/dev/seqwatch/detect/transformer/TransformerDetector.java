@@ -530,13 +530,8 @@ public final class TransformerDetector implements Detector {
                 throw new UserFacingException("Transformer model file is truncated or corrupt: " + raw.length
                         + " bytes of parameters, expected " + expected);
             }
-            float[] w = new float[raw.length / 4];
-            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(w);
-            for (float x : w) {
-                if (!Float.isFinite(x)) {
-                    throw new UserFacingException("Transformer model file is corrupt: a weight is not a finite number");
-                }
-            }
+            // finite only, as before (no magnitude bound has been measured for this network)
+            float[] w = ModelFile.weights(raw, Float.MAX_VALUE, "Transformer model file is corrupt");
             d.net = TransformerNet.create(vocab, dim, layers, heads, ff, context, w);
             d.stride = stride;
             d.topK = topK;
